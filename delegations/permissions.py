@@ -1,0 +1,109 @@
+"""Rights: « may this person do X on establishment E ». Every view goes through here.
+
+Sources of a right on E:
+- an assignment with function DIR on a public E: every right (the head and deputies by default);
+- on a private E, DIR gives DELEG-CE only: the ÉduConnect modules need a delegation like anyone else;
+- an active delegation of a service on E, held by someone still assigned to E.
+« Administration des comptes » implies « Dépannage des comptes élèves ».
+Answers are computed per request (never cached across requests), so a revocation takes effect on the
+very next request.
+"""
+
+from enum import StrEnum
+
+from django.http import Http404
+
+from .models import Assignment, Delegation, Establishment, Service
+
+
+class Right(StrEnum):
+    DELEGATIONS = "delegations"  # Gestion des délégations (DELEG-CE)
+    ADMINISTRATION = "administration"  # ÉduConnect - Administration des comptes
+    TROUBLESHOOTING = "depannage"  # ÉduConnect - Dépannage des comptes élèves
+
+
+SERVICE_RIGHTS = {
+    Service.EDUCONNECT_ADMINISTRATION: {Right.ADMINISTRATION, Right.TROUBLESHOOTING},
+    Service.EDUCONNECT_DEPANNAGE: {Right.TROUBLESHOOTING},
+}
+
+_CACHE_ATTR = "_educonnect_rights"
+
+
+def all_rights(user) -> dict[int, frozenset[Right]]:
+    """Establishment id → rights, for every establishment the user holds a right on.
+    Two queries, memoised on the user object (which lives one request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    rights: dict[int, set[Right]] = {}
+    assignments = Assignment.objects.filter(user=user).values_list(
+        "establishment_id", "function", "establishment__sector"
+    )
+    assigned = set()
+    for establishment_id, function, sector in assignments:
+        assigned.add(establishment_id)
+        if function == Assignment.Function.DIR:
+            granted = rights.setdefault(establishment_id, set())
+            granted.add(Right.DELEGATIONS)
+            if sector == Establishment.Sector.PUBLIC:
+                granted.update({Right.ADMINISTRATION, Right.TROUBLESHOOTING})
+    delegated = (
+        Delegation.objects.active()
+        .filter(grantee=user, establishment_id__in=assigned, service__code__in=SERVICE_RIGHTS)
+        .values_list("establishment_id", "service__code")
+    )
+    for establishment_id, code in delegated:
+        rights.setdefault(establishment_id, set()).update(SERVICE_RIGHTS[code])
+    result = {eid: frozenset(r) for eid, r in rights.items() if r}
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget_rights(user) -> None:
+    """Drop the memo (after a change made within the same request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def rights_on(user, establishment: Establishment) -> frozenset[Right]:
+    return all_rights(user).get(establishment.pk, frozenset())
+
+
+def has_right(user, establishment: Establishment, right: Right) -> bool:
+    return right in rights_on(user, establishment)
+
+
+def establishments_with_right(user, right: Right | None = None):
+    """Establishments where the user holds `right` (any right when None)."""
+    ids = [eid for eid, rights in all_rights(user).items() if right is None or right in rights]
+    return Establishment.objects.filter(pk__in=ids).select_related("academie")
+
+
+def get_establishment_for(user, uai: str, right: Right) -> Establishment:
+    """Fetch-and-authorize: the establishment of `uai` if the user holds `right` on it, else 404
+    (a stranger cannot tell an existing establishment from a missing one)."""
+    try:
+        establishment = Establishment.objects.select_related("academie").get(uai=uai)
+    except Establishment.DoesNotExist:
+        raise Http404("Établissement introuvable") from None
+    if not has_right(user, establishment, right):
+        raise Http404("Établissement introuvable")
+    return establishment
+
+
+def can_grant_delegations(user, establishment: Establishment) -> bool:
+    """Only DIR staff grant; a delegate never can."""
+    return has_right(user, establishment, Right.DELEGATIONS)
+
+
+def abilities(user, establishment: Establishment) -> dict[str, bool]:
+    """The same answers, for templates (buttons and checks never disagree)."""
+    rights = rights_on(user, establishment)
+    return {
+        "manage_delegations": Right.DELEGATIONS in rights,
+        "administer_accounts": Right.ADMINISTRATION in rights,
+        "troubleshoot_accounts": Right.TROUBLESHOOTING in rights,
+    }

@@ -1,0 +1,66 @@
+"""PDF rendering with WeasyPrint and a restricted URL fetcher.
+
+Only `data:` URLs and the app's own static files (`static:` scheme, or STATIC_URL paths resolved
+through the staticfiles finders) may be loaded: a name containing HTML can never make the renderer
+fetch anything over the network or read an arbitrary file.
+"""
+
+import base64
+import logging
+import mimetypes
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+STATIC_BASE = "static:/"
+
+
+class RestrictedURLFetcher(URLFetcher):
+    """Serves `data:` URLs and the app's static files; refuses everything else (file:, http:…)."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"data", "static"}, fail_on_errors=False)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return self._data(url)
+        if url.startswith(STATIC_BASE):
+            return self._static(url[len(STATIC_BASE) :].lstrip("/"))
+        logger.warning("PDF rendering refused a resource URL (scheme not allowed): %.80s", url)
+        raise ValueError("resource URL refused by the restricted fetcher")
+
+    @staticmethod
+    def _data(url: str) -> URLFetcherResponse:
+        header, _, payload = url[5:].partition(",")
+        mime = header.split(";")[0] or "text/plain"
+        body = base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode()
+        return URLFetcherResponse(url, body, {"Content-Type": mime})
+
+    @staticmethod
+    def _static(relative: str) -> URLFetcherResponse:
+        relative = relative.removeprefix(settings.STATIC_URL.strip("/") + "/")
+        if ".." in relative.split("/"):
+            raise ValueError("static path escapes the static folders")
+        path = finders.find(relative)
+        if not path:
+            raise ValueError(f"no static file {relative!r}")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(STATIC_BASE + relative, body, {"Content-Type": mime})
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay out `html` (already rendered, autoescaped) into a PDF. Relative URLs resolve under
+    `static:/` so `<link href="educonnect/letters.css">` finds the app's static file."""
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=RestrictedURLFetcher()).write_pdf()
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    return html_to_pdf(render_to_string(template_name, context))

@@ -1,0 +1,1 @@
+"""Letters, notification jobs and Paramètres (see issue « Notifications »)."""

@@ -1,0 +1,79 @@
+"""Shared fixtures: named personas (STYLE.md) on two establishments."""
+
+import pytest
+
+from delegations.models import Assignment, Service
+from tests.factories import (
+    AssignmentFactory,
+    DelegationFactory,
+    EstablishmentFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EDUCONNECT_INTRANET_NETWORKS = []
+    settings.EDUCONNECT_TRUSTED_PROXIES = []
+
+
+@pytest.fixture
+def establishment(db):
+    return EstablishmentFactory(uai="0380111P", name="CLG PRE BENIT BOURGOIN-JALLIEU")
+
+
+@pytest.fixture
+def other_establishment(db):
+    return EstablishmentFactory(uai="0450750W", name="LP LYC METIER Auguste Rodin")
+
+
+@pytest.fixture
+def head(establishment):
+    user = UserFactory(username="monique.jamier", first_name="Monique", last_name="JAMIER", civility="Mme")
+    AssignmentFactory(user=user, establishment=establishment, function=Assignment.Function.DIR, title="Principale")
+    return user
+
+
+@pytest.fixture
+def deputy(establishment):
+    user = UserFactory(username="adjoint", first_name="Alain", last_name="ADJOINT", civility="M.")
+    AssignmentFactory(
+        user=user, establishment=establishment, function=Assignment.Function.DIR, title="Principal adjoint"
+    )
+    return user
+
+
+@pytest.fixture
+def staff(establishment):
+    """M. Bruno MORAND, secretary, without any delegation."""
+    user = UserFactory(username="bruno.morand", first_name="Bruno", last_name="MORAND", civility="M.")
+    AssignmentFactory(user=user, establishment=establishment, function=Assignment.Function.ADM, title="Secrétaire")
+    return user
+
+
+@pytest.fixture
+def delegate_depannage(staff, establishment, head):
+    DelegationFactory(establishment=establishment, grantee=staff, granted_by=head)
+    return staff
+
+
+@pytest.fixture
+def delegate_admin(establishment, head):
+    user = UserFactory(username="cpe.admin", first_name="Claire", last_name="VIESCOLAIRE", civility="Mme")
+    AssignmentFactory(user=user, establishment=establishment, function=Assignment.Function.EDU, title="CPE")
+    DelegationFactory(
+        establishment=establishment,
+        grantee=user,
+        granted_by=head,
+        service=Service.objects.get(code=Service.EDUCONNECT_ADMINISTRATION),
+    )
+    return user
+
+
+@pytest.fixture
+def stranger_from_other_establishment(other_establishment):
+    """Head of another establishment: every right there, none here."""
+    user = UserFactory(username="chef.autre", first_name="Paul", last_name="AILLEURS", civility="M.")
+    AssignmentFactory(user=user, establishment=other_establishment, function=Assignment.Function.DIR, title="Proviseur")
+    return user
