@@ -216,6 +216,9 @@ class Account(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every staff reset: end-user sessions carrying an older value are ended.
     session_version = models.PositiveIntegerField(default=0)
+    # End-user first sign-in: wrong birth dates in a row, and until when the step is locked.
+    birth_date_failures = models.PositiveSmallIntegerField(default=0)
+    birth_date_locked_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
