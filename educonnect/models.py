@@ -31,6 +31,10 @@ class AuditAction(models.TextChoices):
     ACCOUNT_PASSWORD_CHANGED = "account_password_changed", "Mot de passe changé par l'usager"
     ACCOUNT_EMAIL_CHANGED = "account_email_changed", "Adresse mail changée par l'usager"
     ACCOUNT_RESET_REQUESTED = "account_reset_requested", "Demande de réinitialisation par l'usager"
+    ACCOUNT_LOGOUT = "account_logout", "Déconnexion d'un usager"
+    ACCOUNT_BIRTH_DATE_FAILED = "account_birth_date_failed", "Date de naissance erronée (première connexion)"
+    ACCOUNT_EMAIL_CONFIRMED = "account_email_confirmed", "Adresse mail confirmée par l'usager"
+    ACCOUNT_IDENTIFIER_REMINDED = "account_identifier_reminded", "Identifiant renvoyé par mail à l'usager"
 
 
 class AuditEventQuerySet(models.QuerySet):
