@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""Included at `administration/<str:uai>/statistiques/`: every view receives `uai`."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "stats"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.statistics, name="index"),
+    path("calculer/", views.compute, name="compute"),
+    path("export.csv", views.export_csv, name="export"),
+]
