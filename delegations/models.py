@@ -2,9 +2,13 @@
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
 
 from educonnect.validators import validate_uai
 
@@ -198,3 +202,53 @@ class Delegation(models.Model):
 
     def __str__(self):
         return f"{self.service} → {self.grantee} ({self.establishment.uai})"
+
+
+class BackupCodeDevice(ThrottlingMixin, Device):
+    """Single-use backup codes (« codes de secours ») for the second factor.
+
+    django-otp's StaticToken keeps its codes in clear; here each code is stored as a salted password
+    hash (ASVS 6.5.2), found through a short selector (its first characters) so that a verification
+    costs one hash, not ten. Verification is throttled like the TOTP device."""
+
+    class Meta(Device.Meta):
+        verbose_name = "codes de secours"
+        verbose_name_plural = "codes de secours"
+
+    def get_throttle_factor(self):
+        return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token):
+        from .otp_codes import normalise_backup_code, selector_of
+
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        code = normalise_backup_code(token)
+        candidates = list(
+            self.codes.select_for_update().filter(used_at__isnull=True, selector=selector_of(code)) if code else []
+        )
+        match = next((c for c in candidates if check_password(code, c.code_hash)), None)
+        if not candidates:
+            make_password(code)  # same cost whether or not the selector matched
+        if match is None:
+            self.throttle_increment(commit=True)
+            return False
+        match.used_at = timezone.now()
+        match.save(update_fields=["used_at"])
+        self.throttle_reset(commit=True)
+        return True
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    selector = models.CharField(max_length=4)
+    code_hash = models.CharField(max_length=200)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de secours"
+        indexes = [models.Index(fields=["device", "selector"])]
+
+    def __str__(self):
+        return f"{self.selector}… ({'utilisé' if self.used_at else 'disponible'})"

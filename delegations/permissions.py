@@ -13,7 +13,10 @@ from enum import StrEnum
 
 from django.http import Http404
 
-from .models import Assignment, Delegation, Establishment, Service
+from educonnect import audit
+from educonnect.models import AuditAction
+
+from .models import Assignment, Delegation, Establishment, Service, User
 
 
 class Right(StrEnum):
@@ -82,16 +85,47 @@ def establishments_with_right(user, right: Right | None = None):
     return Establishment.objects.filter(pk__in=ids).select_related("academie")
 
 
-def get_establishment_for(user, uai: str, right: Right) -> Establishment:
+def refuse(user, *, reason: str, establishment: Establishment | None = None, request=None, **details) -> Http404:
+    """Journal an ACCESS_REFUSED event and return the 404 to raise (existence is never revealed)."""
+    if request is not None:
+        details.setdefault("path", request.path[:300])
+    audit.record(
+        action=AuditAction.ACCESS_REFUSED,
+        actor=user,
+        establishment=establishment,
+        request=request,
+        details={"reason": reason, **details},
+    )
+    return Http404("Page introuvable")
+
+
+def get_establishment_for(user, uai: str, right: Right, *, request=None) -> Establishment:
     """Fetch-and-authorize: the establishment of `uai` if the user holds `right` on it, else 404
-    (a stranger cannot tell an existing establishment from a missing one)."""
-    try:
-        establishment = Establishment.objects.select_related("academie").get(uai=uai)
-    except Establishment.DoesNotExist:
-        raise Http404("Établissement introuvable") from None
-    if not has_right(user, establishment, right):
-        raise Http404("Établissement introuvable")
+    (a stranger cannot tell an existing establishment from a missing one) and an ACCESS_REFUSED
+    event in the audit journal."""
+    establishment = Establishment.objects.select_related("academie").filter(uai=uai).first()
+    if establishment is None or not has_right(user, establishment, right):
+        raise refuse(user, reason=f"right:{right}", establishment=establishment, request=request, uai=str(uai)[:20])
     return establishment
+
+
+def is_staff_of(user, establishment: Establishment) -> bool:
+    return Assignment.objects.filter(user=user, establishment=establishment).exists()
+
+
+def can_receive_delegation(user, establishment: Establishment) -> bool:
+    """Only staff attached to the establishment can receive a delegation there."""
+    return user.is_active and is_staff_of(user, establishment)
+
+
+def get_grantee_for(actor, establishment: Establishment, user_id, *, request=None) -> User:
+    """Fetch-and-authorize a person the actor may delegate to on `establishment`: a member of its
+    staff, and the actor may grant there; else 404 (and ACCESS_REFUSED)."""
+    if can_grant_delegations(actor, establishment):
+        grantee = User.objects.filter(pk=user_id, is_active=True, assignments__establishment=establishment).first()
+        if grantee is not None:
+            return grantee
+    raise refuse(actor, reason="grantee", establishment=establishment, request=request, user_id=str(user_id)[:20])
 
 
 def can_grant_delegations(user, establishment: Establishment) -> bool:

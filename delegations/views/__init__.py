@@ -1,0 +1,1 @@
+"""Views of the staff portal (sign-in, home), DELEG-CE and the second factor."""

@@ -1,0 +1,188 @@
+"""DELEG-CE (« Délégation-Chef Etablissement »): only holders of Right.DELEGATIONS get in.
+
+Every view: OTP gate → fetch-and-authorize (404 + ACCESS_REFUSED for anyone else) → form →
+service → render/redirect.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from educonnect.otp import otp_required_unless_intranet
+
+from .. import selectors
+from ..forms import PersonDelegationsForm, ServiceGrantForm, StaffSearchForm
+from ..models import Delegation, Service
+from ..permissions import Right, abilities, get_establishment_for, get_grantee_for, refuse
+from ..services import delegation_grant, delegation_revoke, delegations_set_for_person
+
+
+def _establishment(request, uai):
+    return get_establishment_for(request.user, uai, Right.DELEGATIONS, request=request)
+
+
+def _context(request, establishment, section, **extra):
+    return {
+        "establishment": establishment,
+        "abilities": abilities(request.user, establishment),
+        "section": section,
+    } | extra
+
+
+@otp_required_unless_intranet
+@require_GET
+def deleg_home(request, uai):
+    establishment = _establishment(request, uai)
+    return render(request, "delegations/home.html", _context(request, establishment, "home"))
+
+
+@otp_required_unless_intranet
+@require_GET
+@vary_on_headers("HX-Request")
+def people(request, uai):
+    establishment = _establishment(request, uai)
+    form = StaffSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    context = _context(
+        request, establishment, "people", form=form, query=query, people=selectors.staff_search(establishment, query)
+    )
+    template = "delegations/people.html#results" if request.htmx else "delegations/people.html"
+    return render(request, template, context)
+
+
+@otp_required_unless_intranet
+@require_http_methods(["GET", "POST"])
+def person(request, uai, user_id):
+    establishment = _establishment(request, uai)
+    grantee = get_grantee_for(request.user, establishment, user_id, request=request)
+    held = selectors.person_delegations(establishment, grantee)
+    if request.method == "POST":
+        form = PersonDelegationsForm(request.POST)
+        if form.is_valid():
+            try:
+                changes = delegations_set_for_person(
+                    actor=request.user,
+                    establishment=establishment,
+                    grantee=grantee,
+                    services=list(form.cleaned_data["services"]),
+                    start_date=form.cleaned_data["start_date"],
+                    end_date=form.cleaned_data["end_date"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _report(request, grantee, changes)
+                return redirect(request.path)
+    else:
+        form = PersonDelegationsForm()
+        form.initial.update({"services": [d.service.code for d in held.values()]})
+    checked = set(form["services"].value() or [])
+    tree = selectors.catalogue_tree(held)
+    context = _context(
+        request,
+        establishment,
+        "people",
+        form=form,
+        grantee=grantee,
+        assignment=grantee.assignments.filter(establishment=establishment).first(),
+        summary=selectors.person_summary(held),
+        tree=tree,
+        checked=checked,
+    )
+    return render(request, "delegations/person.html", context)
+
+
+def _report(request, grantee, changes) -> None:
+    if not changes:
+        messages.info(request, f"Aucune modification des délégations de {grantee.display_name}.")
+        return
+    parts = []
+    if changes.granted:
+        parts.append("accordée(s) : " + ", ".join(d.service.name for d in changes.granted))
+    if changes.revoked:
+        parts.append("retirée(s) : " + ", ".join(d.service.name for d in changes.revoked))
+    messages.success(
+        request, f"Les délégations de {grantee.display_name} ont été enregistrées — " + " ; ".join(parts) + "."
+    )
+
+
+@otp_required_unless_intranet
+@require_GET
+def services(request, uai):
+    establishment = _establishment(request, uai)
+    catalogue = {s.pk: s for s in selectors.services_with_holders(establishment)}
+    tree = selectors.catalogue_tree()
+    for node in tree:
+        for _, group in node.groups:
+            for service in group:
+                service.holders = catalogue[service.pk].holders
+    return render(request, "delegations/services.html", _context(request, establishment, "services", tree=tree))
+
+
+@otp_required_unless_intranet
+@require_http_methods(["GET", "POST"])
+def service(request, uai, code):
+    establishment = _establishment(request, uai)
+    service = get_object_or_404(Service.objects.select_related("domain"), code=code)
+    holders = list(selectors.service_holders(establishment, service))
+    held_by = {d.grantee_id for d in holders}
+    candidates = [p for p in selectors.staff_of(establishment) if p.pk not in held_by]
+    form = ServiceGrantForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        grantee = get_grantee_for(request.user, establishment, form.cleaned_data["grantee"], request=request)
+        try:
+            delegation_grant(
+                actor=request.user,
+                establishment=establishment,
+                grantee=grantee,
+                service=service,
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"« {service.name} » a été délégué à {grantee.display_name}.")
+            return redirect(request.path)
+    context = _context(request, establishment, "services", service=service, holders=holders, form=form)
+    return render(request, "delegations/service.html", context)
+
+
+@otp_required_unless_intranet
+@require_POST
+def revoke(request, uai, delegation_id):
+    establishment = _establishment(request, uai)
+    delegation = (
+        Delegation.objects.filter(pk=delegation_id, establishment=establishment, revoked_at__isnull=True)
+        .select_related("service", "grantee")
+        .first()
+    )
+    if delegation is None:
+        raise refuse(request.user, reason="delegation", establishment=establishment, request=request)
+    try:
+        delegation_revoke(actor=request.user, delegation=delegation, request=request)
+    except PermissionDenied:
+        raise refuse(request.user, reason="revoke", establishment=establishment, request=request) from None
+    messages.success(
+        request, f"La délégation « {delegation.service.name} » de {delegation.grantee.display_name} a été retirée."
+    )
+    fallback = reverse("delegations:service", args=[establishment.uai, delegation.service.code])
+    back = request.POST.get("back", "")
+    return redirect(back if back.startswith(f"/delegations/{establishment.uai}/") else fallback)
+
+
+@otp_required_unless_intranet
+@require_GET
+def history(request, uai):
+    establishment = _establishment(request, uai)
+    page = Paginator(selectors.delegation_history(establishment), 50).get_page(request.GET.get("page"))
+    context = _context(request, establishment, "history", page=page, today=datetime.date.today())
+    return render(request, "delegations/history.html", context)
