@@ -51,3 +51,46 @@ def taken_identifiers(bases: set[str]) -> set[str]:
             condition |= Q(identifier__startswith=base)
         taken.update(Account.objects.filter(condition).values_list("identifier", flat=True))
     return taken
+
+
+class IdentifierAllocator:
+    """Allocates identifiers for a batch of new accounts with few queries.
+
+    One indexed `IN` query finds which bases are taken exactly; only for those (and for bases
+    wanted more than once in the batch) a prefix query fetches the numbered variants. The batch's
+    own allocations are remembered, so two new « lea.martin » become lea.martin and lea.martin1."""
+
+    CHUNK = 500
+
+    def __init__(self, bases: list[str]):
+        from django.db.models import Q
+
+        from .models import Account
+
+        wanted: dict[str, int] = {}
+        for base in bases:
+            wanted[base] = wanted.get(base, 0) + 1
+        distinct = sorted(wanted)
+        self.taken: set[str] = set()
+        for i in range(0, len(distinct), self.CHUNK):
+            chunk = distinct[i : i + self.CHUNK]
+            self.taken.update(Account.objects.filter(identifier__in=chunk).values_list("identifier", flat=True))
+        crowded = sorted(b for b in distinct if b in self.taken or wanted[b] > 1)
+        for i in range(0, len(crowded), self.CHUNK):
+            condition = Q()
+            for base in crowded[i : i + self.CHUNK]:
+                condition |= Q(identifier__startswith=base)
+            self.taken.update(Account.objects.filter(condition).values_list("identifier", flat=True))
+        self._next_number: dict[str, int] = {}
+
+    def allocate(self, base: str) -> str:
+        if base not in self.taken:
+            self.taken.add(base)
+            return base
+        number = self._next_number.get(base, 1)
+        while f"{base}{number}" in self.taken:
+            number += 1
+        identifier = f"{base}{number}"
+        self.taken.add(identifier)
+        self._next_number[base] = number + 1
+        return identifier

@@ -1,0 +1,135 @@
+"""ResponsablesSansAdresses / ResponsablesAvecAdresses (root BEE_RESPONSABLES)."""
+
+import xml.etree.ElementTree as ET
+
+from .common import max_length, read_header
+from .errors import ErrorList
+from .fields import civility, email, phone, text
+from .reader import iter_records
+from .records import AddressRecord, Export, Header, LinkRecord, PersonRecord
+
+
+def _person(label: str, elem: ET.Element, position: int, errors: ErrorList) -> tuple[PersonRecord | None, str]:
+    personne_id = (elem.get("PERSONNE_ID") or text(elem, "PERSONNE_ID")).strip()
+    name_tag = "NOM" if elem.find("NOM") is not None else "NOM_DE_FAMILLE"
+    birth_name = text(elem, "NOM_DE_FAMILLE") or text(elem, "NOM")
+    last_name = text(elem, "NOM_USAGE") or birth_name
+    first_name = text(elem, "PRENOM")
+    if not personne_id:
+        who = f"{first_name} {last_name}".strip() or "sans nom"
+        errors.add(label, "valeur manquante", record=f"personne n°{position} ({who})", field="PERSONNE_ID")
+        return None, name_tag
+    record = f"personne PERSONNE_ID={personne_id}"
+    return (
+        PersonRecord(
+            personne_id=max_length(label, personne_id, 20, "PERSONNE_ID", record, errors),
+            civility=civility(text(elem, "LC_CIVILITE")),
+            last_name=last_name,
+            birth_name=birth_name,
+            first_name=first_name,
+            email=email(text(elem, "MEL")),
+            mobile=phone(text(elem, "TEL_PORTABLE")),
+            phone_home=phone(text(elem, "TEL_PERSONNEL")),
+            phone_work=phone(text(elem, "TEL_PROFESSIONNEL")),
+            adresse_id=elem.get("ADRESSE_ID") or text(elem, "ADRESSE_ID"),
+        ),
+        name_tag,
+    )
+
+
+def _link(label: str, elem: ET.Element, position: int, errors: ErrorList) -> LinkRecord | None:
+    eleve_id = text(elem, "ELEVE_ID") or elem.get("ELEVE_ID", "")
+    personne_id = text(elem, "PERSONNE_ID") or elem.get("PERSONNE_ID", "")
+    record = f"responsabilité n°{position} (ELEVE_ID={eleve_id or '?'}, PERSONNE_ID={personne_id or '?'})"
+    if not eleve_id:
+        errors.add(label, "valeur manquante", record=record, field="ELEVE_ID")
+    if not personne_id:
+        errors.add(label, "valeur manquante", record=record, field="PERSONNE_ID")
+    if not eleve_id or not personne_id:
+        return None
+    level = text(elem, "NIVEAU_RESPONSABILITE")
+    resp_legal = text(elem, "RESP_LEGAL")
+    if level:
+        if level not in ("1", "2", "3"):
+            errors.add(label, f"niveau « {level} » invalide (1, 2 ou 3)", record=record, field="NIVEAU_RESPONSABILITE")
+        legal = level == "1"
+    else:
+        legal = resp_legal in ("1", "2")
+    return LinkRecord(
+        eleve_id=eleve_id,
+        personne_id=personne_id,
+        legal=legal,
+        relationship=text(elem, "CODE_PARENTE")[:2],
+        rank=int(resp_legal) if resp_legal in ("1", "2") else None,
+    )
+
+
+def _address(elem: ET.Element) -> AddressRecord:
+    lines = [text(elem, f"LIGNE{i}_ADRESSE") for i in range(1, 5)]
+    return AddressRecord(
+        lines="\n".join(line for line in lines if line),
+        postal_code=text(elem, "CODE_POSTAL")[:10],
+        city=(text(elem, "LIBELLE_POSTAL") or text(elem, "LL_COMMUNE_INSEE") or text(elem, "COMMUNE_ETRANGERE"))[:100],
+        country=text(elem, "LL_PAYS")[:60],
+    )
+
+
+def read(label: str, root: ET.Element, events, errors: ErrorList) -> Export:
+    export = Export(kind="BEE_RESPONSABLES", label=label, header=Header(version=root.get("VERSION", "")))
+    name_tags: dict[str, str] = {}
+    persons_seen = links_seen = 0
+    for collection, elem in iter_records(events, root):
+        if collection == "PARAMETRES":
+            export.header = read_header(label, root, elem, errors)
+        elif collection == "PERSONNES" and elem.tag == "PERSONNE":
+            persons_seen += 1
+            person, name_tag = _person(label, elem, persons_seen, errors)
+            if person is None:
+                continue
+            if person.personne_id in export.persons:
+                errors.add(
+                    label,
+                    "identifiant présent deux fois dans le fichier",
+                    record=f"personne PERSONNE_ID={person.personne_id}",
+                    field="PERSONNE_ID",
+                )
+                continue
+            export.persons[person.personne_id] = person
+            name_tags[person.personne_id] = name_tag
+        elif collection == "RESPONSABLES" and elem.tag == "RESPONSABLE_ELEVE":
+            links_seen += 1
+            link = _link(label, elem, links_seen, errors)
+            if link is not None:
+                export.links.append(link)
+        elif collection == "ADRESSES" and elem.tag == "ADRESSE":
+            adresse_id = elem.get("ADRESSE_ID") or text(elem, "ADRESSE_ID")
+            if adresse_id:
+                export.addresses[adresse_id] = _address(elem)
+    _check_legal_persons(label, export, name_tags, errors)
+    return export
+
+
+def _check_legal_persons(label: str, export: Export, name_tags: dict[str, str], errors: ErrorList) -> None:
+    """Every link names a known person; a legal representative has a name (contacts are skipped,
+    so their gaps do not block the import)."""
+    checked: set[str] = set()
+    for link in export.links:
+        person = export.persons.get(link.personne_id)
+        if person is None:
+            errors.add(
+                label,
+                "personne absente de la liste PERSONNES",
+                record=f"responsabilité ELEVE_ID={link.eleve_id}",
+                field=f"PERSONNE_ID={link.personne_id}",
+            )
+            continue
+        if not link.legal or person.personne_id in checked:
+            continue
+        checked.add(person.personne_id)
+        record = f"personne PERSONNE_ID={person.personne_id}"
+        if not person.last_name:
+            errors.add(label, "valeur manquante", record=record, field=name_tags[person.personne_id])
+        if not person.first_name:
+            errors.add(label, "valeur manquante", record=record, field="PRENOM")
+        for value, tag in ((person.last_name, name_tags[person.personne_id]), (person.first_name, "PRENOM")):
+            max_length(label, value, 100, tag, record, errors)
