@@ -1,0 +1,125 @@
+"""Services: staff resets of provisional passwords (one account, or many at once).
+
+A reset gives a new provisional password (encrypted, not hashed: PRODUCT.md §4 — that is what
+makes 1,000 resets take well under a second), ends the user's open sessions (session_version) and
+clears their reset request; it never changes the state (action matrix). Each reset writes a
+PASSWORD_RESET audit event in the same transaction, without the password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from delegations.models import Establishment
+from educonnect import audit
+from educonnect.models import AuditAction, AuditEvent
+from educonnect.network import client_ip
+
+from .matrix import can_reset_password
+from .models import Account
+from .passwords import PROVISIONAL_FIELDS, issue_provisional_password
+
+
+class ResetRefused(Exception):
+    """At least one account may not be reset: nothing was changed. `refusals` lists (account, reason)."""
+
+    def __init__(self, refusals: list[tuple[Account, str]]):
+        self.refusals = refusals
+        super().__init__(f"{len(refusals)} compte(s) ne peuvent pas être réinitialisés")
+
+
+@dataclass(frozen=True)
+class ResetResult:
+    account: Account
+    password: str
+
+
+def _owner_label(account: Account) -> str:
+    owner = account.owner
+    return f"{owner.full_name} ({account.identifier})" if owner is not None else account.identifier
+
+
+def _check_establishment(establishment: Establishment, accounts: Iterable[Account]) -> None:
+    if any(account.establishment_id != establishment.pk for account in accounts):
+        raise ValueError("an account of another establishment was given")
+
+
+@transaction.atomic
+def account_reset_password(*, actor, establishment: Establishment, account: Account, request=None) -> str:
+    """Reset one account; returns the new provisional password (to show once, never to log).
+    Raises ResetRefused when the action matrix forbids it."""
+    _check_establishment(establishment, [account])
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    allowed, reason = can_reset_password(locked)
+    if not allowed:
+        raise ResetRefused([(account, reason)])
+    password = issue_provisional_password(locked)
+    locked.save(update_fields=PROVISIONAL_FIELDS)
+    for name in PROVISIONAL_FIELDS:
+        setattr(account, name, getattr(locked, name))
+    audit.record(
+        action=AuditAction.PASSWORD_RESET,
+        actor=actor,
+        establishment=establishment,
+        target=account,
+        target_label=_owner_label(account),
+        request=request,
+        details={"state": locked.state, "bulk": False},
+    )
+    return password
+
+
+@transaction.atomic
+def accounts_reset_passwords(
+    *, actor, establishment: Establishment, accounts: Iterable[Account], request=None
+) -> list[ResetResult]:
+    """Reset every account of `accounts`, all or nothing: if one may not be reset, ResetRefused
+    is raised and nothing changes. One UPDATE batch and one INSERT batch of audit events."""
+    accounts = list(accounts)
+    _check_establishment(establishment, accounts)
+    ids = [account.pk for account in accounts]
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids, establishment=establishment)}
+    if len(locked) != len(set(ids)):
+        raise ValueError("an account vanished or belongs to another establishment")
+    refusals = []
+    for account in accounts:
+        allowed, reason = can_reset_password(locked[account.pk])
+        if not allowed:
+            refusals.append((account, reason))
+    if refusals:
+        raise ResetRefused(refusals)
+
+    now = timezone.now()
+    results = []
+    for account in accounts:
+        fresh = locked[account.pk]
+        password = issue_provisional_password(fresh, now=now)
+        for name in PROVISIONAL_FIELDS:
+            setattr(account, name, getattr(fresh, name))
+        results.append(ResetResult(account, password))
+    Account.objects.bulk_update(list(locked.values()), PROVISIONAL_FIELDS, batch_size=500)
+
+    actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
+    ip = (client_ip(request) or None) if request is not None else None
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                action=AuditAction.PASSWORD_RESET,
+                actor=actor if actor_ok else None,
+                actor_label=actor.get_username()[:200] if actor_ok else "",
+                establishment=establishment,
+                target_type=Account._meta.model_name,
+                target_id=str(result.account.pk),
+                target_label=_owner_label(result.account)[:200],
+                ip_address=ip,
+                details={"state": result.account.state, "bulk": True, "batch_size": len(results)},
+            )
+            for result in results
+        ],
+        batch_size=500,
+    )
+    return results

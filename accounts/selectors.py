@@ -1,0 +1,30 @@
+"""Reads, already scoped to what the actor may see (STYLE.md « Where things live » 2)."""
+
+from django.db.models import QuerySet
+
+from delegations.models import Establishment
+from delegations.permissions import Right, has_right
+
+from .models import Account, AccountKind, Student
+
+
+def students_visible_to(user, establishment: Establishment, *, right: Right = Right.TROUBLESHOOTING) -> QuerySet:
+    """Active students of `establishment`, or nothing when `user` holds no `right` there."""
+    if not has_right(user, establishment, right):
+        return Student.objects.none()
+    return Student.objects.filter(establishment=establishment, is_active=True)
+
+
+def student_accounts_visible_to(
+    user, establishment: Establishment, *, right: Right = Right.TROUBLESHOOTING
+) -> QuerySet:
+    """The ÉduConnect accounts of the active students of `establishment` (the troubleshooting
+    list: « no filter = the whole establishment »), with what a row shows, in one query."""
+    if not has_right(user, establishment, right):
+        return Account.objects.none()
+    return Account.objects.filter(
+        establishment=establishment,
+        kind=AccountKind.STUDENT,
+        student__establishment=establishment,
+        student__is_active=True,
+    ).select_related("student__division", "student__mef")

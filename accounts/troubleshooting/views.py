@@ -1,0 +1,119 @@
+"""« ÉduConnect - Dépannage des comptes élèves »: Accueil, Élèves, reset of one password.
+
+Every view: login → establishment accessor (404 for strangers) → scoped selector → service → render.
+Pages that show provisional passwords are `no-store` and out of the HTMX history.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from delegations.permissions import Right, abilities, get_establishment_for
+
+from ..lists import build_list
+from ..resets import ResetRefused, account_reset_password
+from ..selectors import student_accounts_visible_to
+from .listing import STUDENT_ACCOUNTS, StudentRow
+
+TEMPLATES = "accounts/troubleshooting/"
+
+
+def is_partial(request) -> bool:
+    """An HTMX request that wants a fragment (a history restore wants the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def module_context(request, establishment, tab: str) -> dict:
+    return {
+        "establishment": establishment,
+        "abilities": abilities(request.user, establishment),
+        "tab": tab,
+        "home_url": reverse("troubleshooting:home", args=[establishment.uai]),
+        "students_url": reverse("troubleshooting:students", args=[establishment.uai]),
+    }
+
+
+@login_required
+@require_GET
+def home(request, uai):
+    establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
+    return render(request, TEMPLATES + "home.html", module_context(request, establishment, "home"))
+
+
+def students_context(request, establishment) -> dict:
+    accounts = student_accounts_visible_to(request.user, establishment)
+    listing = build_list(STUDENT_ACCOUNTS, accounts, request.GET, form_kwargs={"establishment": establishment})
+    return {
+        **module_context(request, establishment, "students"),
+        "listing": listing,
+        "form": listing.form,
+        "rows": [StudentRow.of(account) for account in listing.rows],
+        "querystring": listing.current_querystring,
+    }
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def students(request, uai):
+    establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
+    context = students_context(request, establishment)
+    template = TEMPLATES + ("students.html#results" if is_partial(request) else "students.html")
+    return no_store(render(request, template, context))
+
+
+def _student_account(request, establishment, account_id):
+    accounts = student_accounts_visible_to(request.user, establishment)
+    return get_object_or_404(accounts, pk=account_id)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def row(request, uai, account_id):
+    """One line of the list (« Annuler » of the inline confirmation puts it back)."""
+    establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
+    account = _student_account(request, establishment, account_id)
+    context = {**module_context(request, establishment, "students"), "row": StudentRow.of(account)}
+    context["querystring"] = request.GET.urlencode()
+    return no_store(render(request, TEMPLATES + "students.html#row", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def reset_password(request, uai, account_id):
+    """GET: the confirmation (inline in the row with HTMX, a page otherwise). POST: the reset, then
+    the banner and the updated row (HTMX) or the result page."""
+    establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
+    account = _student_account(request, establishment, account_id)
+    context = {
+        **module_context(request, establishment, "students"),
+        "row": StudentRow.of(account),
+        "querystring": request.GET.urlencode() if request.method == "GET" else request.POST.get("back", ""),
+    }
+    if request.method == "GET":
+        template = "reset_confirm.html#confirm_row" if is_partial(request) else "reset_confirm.html"
+        return no_store(render(request, TEMPLATES + template, context))
+
+    try:
+        password = account_reset_password(
+            actor=request.user, establishment=establishment, account=account, request=request
+        )
+    except ResetRefused as refused:
+        context["error"] = refused.refusals[0][1]
+        if is_partial(request):
+            return no_store(render(request, TEMPLATES + "reset_done.html#refused_fragment", context))
+        return no_store(render(request, TEMPLATES + "reset_confirm.html", context, status=409))
+    context["row"] = StudentRow.of(account, password)
+    context["single_rows"] = [context["row"]]
+    if is_partial(request):
+        return no_store(render(request, TEMPLATES + "reset_done.html#done_fragment", context))
+    return no_store(render(request, TEMPLATES + "reset_done.html", context))
