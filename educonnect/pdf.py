@@ -17,6 +17,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
+# WeasyPrint logs every step of every document at INFO: keep its warnings only.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 STATIC_BASE = "static:/"
 

@@ -1,1 +1,136 @@
-"""Letters, notification jobs and Paramètres (see issue « Notifications »)."""
+"""Paramètres (the internet addresses printed on letters) and notification jobs."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Account
+from delegations.models import Establishment
+
+
+class Audience(models.TextChoices):
+    STUDENTS = "eleves", "Élèves"
+    REPRESENTATIVES = "responsables", "Représentants légaux"
+
+
+class Channel(models.TextChoices):
+    SHEET = "sheet", "Feuilles individuelles (PDF)"
+    EMAIL = "email", "Courrier électronique"
+
+
+class NotificationAddress(models.Model):
+    """Paramètres: the internet address given to one audience of an establishment. Printed on
+    letters and e-mails only once verified and switched on (« Intégrer dans les courriers et mails »)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="notification_addresses")
+    audience = models.CharField("public", max_length=12, choices=Audience)
+    url = models.URLField("adresse internet", max_length=300, blank=True)
+    verified_at = models.DateTimeField("vérifiée le", null=True, blank=True)
+    is_active = models.BooleanField("intégrer dans les courriers et mails", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "adresse internet des notifications"
+        verbose_name_plural = "adresses internet des notifications"
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "audience"], name="notification_address_unique"),
+            # Only a verified address can be switched on.
+            models.CheckConstraint(
+                condition=Q(is_active=False) | (Q(verified_at__isnull=False) & ~Q(url="")),
+                name="notification_address_active_is_verified",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_audience_display()} : {self.url or '—'}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "En attente"
+    RUNNING = "running", "En cours"
+    RENDERING = "rendering", "Préparation du courrier"
+    DONE = "done", "Terminé"
+    FAILED = "failed", "Échec"
+
+
+class NotificationJob(models.Model):
+    """A (re)notification of many accounts, run in the background one chunk of items at a time."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="notification_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField("canal", max_length=5, choices=Channel)
+    with_reset = models.BooleanField("avec réinitialisation du mot de passe", default=False)
+    status = models.CharField("état", max_length=10, choices=JobStatus, default=JobStatus.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    # Accounts left out (e-mail without address): [{"identifier": …, "name": …, "reason": …}].
+    skipped = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    # Relative to MEDIA_ROOT, private (never served as static): holds provisional passwords.
+    pdf_path = models.CharField(max_length=200, blank=True)
+    pdf_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification en masse"
+        verbose_name_plural = "notifications en masse"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="notification_job_channel_valid"),
+            models.CheckConstraint(condition=Q(processed__lte=models.F("total")), name="notification_job_progress"),
+        ]
+
+    def __str__(self):
+        return f"Notification {self.public_id} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 100
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {JobStatus.DONE, JobStatus.FAILED}
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending", "À traiter"
+    DONE = "done", "Notifié"
+    SKIPPED = "skipped", "Non notifiable"
+
+
+class EmailStatus(models.TextChoices):
+    NONE = "", "Sans mail"
+    QUEUED = "queued", "À envoyer"
+    SENT = "sent", "Envoyé"
+
+
+class NotificationJobItem(models.Model):
+    """One account of a job, processed exactly once. The state change, the new provisional password
+    (encrypted, kept until the letter is printed) and « mail à envoyer » are written in one
+    transaction; the mail leaves after the commit, under a Message-ID derived from `public_id`."""
+
+    job = models.ForeignKey(NotificationJob, on_delete=models.CASCADE, related_name="items")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()  # letter order: class, then name
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # idempotency key
+    status = models.CharField(max_length=8, choices=ItemStatus, default=ItemStatus.PENDING)
+    letter = models.CharField(max_length=3, blank=True)
+    password_encrypted = models.TextField(blank=True)
+    email_status = models.CharField(max_length=6, choices=EmailStatus, blank=True, default=EmailStatus.NONE)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "compte d'une notification en masse"
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "account"], name="notification_item_once_per_job"),
+            models.UniqueConstraint(fields=["job", "position"], name="notification_item_position_unique"),
+        ]
+        indexes = [models.Index(fields=["job", "status", "position"])]
+
+    def __str__(self):
+        return f"{self.job_id}/{self.position}"

@@ -1,0 +1,128 @@
+"""What a letter says: the part shared by a batch (`LetterHead`) and each account's fields (`Letter`)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from accounts.models import Account, AccountKind, AccountState
+
+from .table import WITH_PASSWORD, LetterCode
+
+STUDENTS = "eleves"
+REPRESENTATIVES = "responsables"
+
+
+@dataclass(frozen=True)
+class LetterHead:
+    """What is the same on every letter of a batch for one (letter, audience): laid out only once."""
+
+    code: str
+    audience: str
+    establishment_name: str
+    address_lines: tuple[str, ...]
+    postal_code: str
+    city: str
+    url: str  # Paramètres address of the audience when switched on, else ""
+    date: datetime.date
+
+    @property
+    def for_students(self) -> bool:
+        return self.audience == STUDENTS
+
+    @property
+    def with_password(self) -> bool:
+        return self.code in WITH_PASSWORD
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One account's letter. `password` is the provisional password in clear: keep it in memory only."""
+
+    code: str
+    audience: str
+    recipient: str
+    identifier: str
+    password: str = ""
+    division: str = ""
+    children: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def greeting(self) -> str:
+        return f"Bonjour {self.recipient}," if self.recipient else ""
+
+    @property
+    def division_line(self) -> str:
+        return f"Classe : {self.division}" if self.division else ""
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.division.casefold(), self.recipient_sort, self.identifier)
+
+    @property
+    def recipient_sort(self) -> str:
+        return self.recipient.casefold()
+
+
+BLANK = Letter(code="", audience="", recipient="", identifier="")
+
+
+def audience_of(account: Account) -> str:
+    return STUDENTS if account.kind == AccountKind.STUDENT else REPRESENTATIVES
+
+
+def make_head(establishment, *, code: str, audience: str, urls: dict[str, str], date=None) -> LetterHead:
+    lines = tuple(line.strip() for line in (establishment.address or "").splitlines() if line.strip())
+    return LetterHead(
+        code=str(code),
+        audience=audience,
+        establishment_name=establishment.name or establishment.uai,
+        address_lines=lines,
+        postal_code=establishment.postal_code,
+        city=establishment.city,
+        url=urls.get(audience, ""),
+        date=date or timezone.localdate(),
+    )
+
+
+def _person(first: str, last: str) -> str:
+    return f"{first} {last.upper()}".strip()
+
+
+def letter_for_account(account: Account, *, code: LetterCode | str, password: str | None) -> Letter:
+    """The letter of `account`. Students: name and class. Legal representatives: their name and
+    every child of theirs in the establishment (`account.representative.students` prefetched, with
+    division, ideally). `password` is printed only by letters that carry one (C01/C02/C05/C06)."""
+    code = LetterCode(code)
+    password = (password or "") if code in WITH_PASSWORD else ""
+    if account.kind == AccountKind.STUDENT:
+        student = account.student
+        return Letter(
+            code=code,
+            audience=STUDENTS,
+            recipient=_person(student.first_name, student.last_name),
+            identifier=account.identifier,
+            password=password,
+            division=student.division.code if student.division_id else "",
+        )
+    representative = account.representative
+    children = sorted(
+        (s for s in representative.students.all() if s.is_active and s.establishment_id == account.establishment_id),
+        key=lambda s: ((s.division.code if s.division_id else ""), s.last_name, s.first_name),
+    )
+    return Letter(
+        code=code,
+        audience=REPRESENTATIVES,
+        recipient=_person(representative.first_name, representative.last_name),
+        identifier=account.identifier,
+        password=password,
+        # Letters of legal representatives are ordered by the class of their first child.
+        division=(children[0].division.code if children and children[0].division_id else ""),
+        children=tuple(
+            _person(c.first_name, c.last_name) + (f" ({c.division.code})" if c.division_id else "") for c in children
+        ),
+    )
+
+
+def needs_state_change(account: Account) -> bool:
+    return account.state == AccountState.NOT_INFORMED
