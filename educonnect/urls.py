@@ -7,6 +7,7 @@ urlpatterns = [
     path("plateforme/", admin.site.urls),
     path("depannage/", include("accounts.troubleshooting.urls")),
     path("administration/<str:uai>/statistiques/", include("stats.urls")),
+    path("administration/<str:uai>/parametres/", include("notifications.parametres_urls")),
     path("administration/", include("accounts.administration.urls")),
     path("notifications/", include("notifications.urls")),
     path("compte/", include("accounts.enduser.urls")),

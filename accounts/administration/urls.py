@@ -1,5 +1,34 @@
-from django.urls import path  # noqa: F401
+"""URLs of « ÉduConnect - Administration des comptes », included at `administration/`.
+(`<uai>/statistiques/` is the stats app; `<uai>/parametres/` is notifications.parametres_urls.)"""
+
+from django.urls import path
+
+from ..models import AccountKind
+from .views import accounts, actions, home, lists
 
 app_name = "administration"
 
-urlpatterns: list = []
+REPRESENTATIVE = {"kind": AccountKind.REPRESENTATIVE}
+STUDENT = {"kind": AccountKind.STUDENT}
+
+
+def _account_actions(prefix: str, segment: str, kind: dict) -> list:
+    base = f"<str:uai>/{segment}/<int:account_id>/"
+    return [
+        path(f"{base}informer/", actions.inform, kind, name=f"{prefix}_inform"),
+        path(f"{base}reinitialiser-identifiant/", actions.reset_identifier, kind, name=f"{prefix}_reset_identifier"),
+        path(f"{base}reinitialiser-mot-de-passe/", actions.reset_password, kind, name=f"{prefix}_reset_password"),
+        path(f"{base}renvoyer-mail-activation/", actions.resend_activation, kind, name=f"{prefix}_resend_activation"),
+    ]
+
+
+urlpatterns = [
+    path("", home.index, name="index"),
+    path("<str:uai>/", home.home, name="home"),
+    path("<str:uai>/responsables/", lists.representatives, name="representatives"),
+    path("<str:uai>/eleves/", lists.students, name="students"),
+    path("<str:uai>/responsables/<int:account_id>/", accounts.representative_account, name="representative"),
+    path("<str:uai>/eleves/<int:account_id>/", accounts.student_account, name="student"),
+    *_account_actions("representative", "responsables", REPRESENTATIVE),
+    *_account_actions("student", "eleves", STUDENT),
+]

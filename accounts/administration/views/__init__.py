@@ -1,0 +1,1 @@
+"""Views of « ÉduConnect - Administration des comptes », one module per concern."""

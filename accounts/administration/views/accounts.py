@@ -1,0 +1,89 @@
+"""Account pages: a legal representative's, a student's (PRODUCT.md §4 fields)."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from ... import matrix
+from ...models import Account, AccountKind
+from ...passwords import provisional_password
+from .. import selectors
+from ..access import administration_view, get_account_for, no_store
+
+KIND_SLUGS = {AccountKind.REPRESENTATIVE: "representative", AccountKind.STUDENT: "student"}
+LIST_URLS = {
+    AccountKind.REPRESENTATIVE: "administration:representatives",
+    AccountKind.STUDENT: "administration:students",
+}
+LIST_SESSION_KEY = "administration:last-search:{uai}:{kind}"
+
+
+def remember_search(request, establishment, kind: AccountKind) -> None:
+    """« Retour à la liste » relaunches the previous search (guide détaillé §5.1)."""
+    request.session[LIST_SESSION_KEY.format(uai=establishment.uai, kind=kind)] = request.GET.urlencode()
+
+
+def back_to_list_url(request, establishment, kind: AccountKind) -> str:
+    url = reverse(LIST_URLS[kind], kwargs={"uai": establishment.uai})
+    query = request.session.get(LIST_SESSION_KEY.format(uai=establishment.uai, kind=kind), "")
+    return f"{url}?{query}" if query else url
+
+
+def account_urls(establishment, account: Account) -> dict[str, str]:
+    slug = KIND_SLUGS[AccountKind(account.kind)]
+    kwargs = {"uai": establishment.uai, "account_id": account.pk}
+    names = ["", "_reset_identifier", "_reset_password", "_resend_activation", "_inform"]
+    return {name.strip("_") or "page": reverse(f"administration:{slug}{name}", kwargs=kwargs) for name in names}
+
+
+def account_context(request, establishment, account: Account, **extra) -> dict:
+    kind = AccountKind(account.kind)
+    is_student = kind == AccountKind.STUDENT
+    context = {
+        "establishment": establishment,
+        "tab": "students" if is_student else "representatives",
+        "page_title": "Compte de l'élève" if is_student else "Compte du représentant légal",
+        "account": account,
+        "owner": account.owner,
+        "is_student": is_student,
+        "person": "l'élève" if is_student else "le représentant légal",
+        "password": provisional_password(account),
+        "linked": (
+            selectors.linked_representatives(account.student)
+            if is_student
+            else selectors.linked_students(account.representative)
+        ),
+        "sources": selectors.data_sources(account),
+        "decisions": {
+            "notify": matrix.can_notify(account),
+            "reset_password": matrix.can_reset_password(account),
+            "resend_activation": matrix.can_resend_activation_email(account),
+            "reset_identifier": matrix.can_reset_identifier(account),
+        },
+        "urls": account_urls(establishment, account),
+        "back_url": back_to_list_url(request, establishment, kind),
+    }
+    context.update(extra)
+    return context
+
+
+def render_account(request, establishment, account: Account, *, status: int = 200, **extra):
+    response = render(
+        request, "accounts/administration/account.html", account_context(request, establishment, account, **extra)
+    )
+    response.status_code = status
+    return no_store(response)
+
+
+@require_GET
+@administration_view
+def representative_account(request, establishment, account_id: int):
+    account = get_account_for(establishment, AccountKind.REPRESENTATIVE, account_id)
+    return render_account(request, establishment, account)
+
+
+@require_GET
+@administration_view
+def student_account(request, establishment, account_id: int):
+    account = get_account_for(establishment, AccountKind.STUDENT, account_id)
+    return render_account(request, establishment, account)

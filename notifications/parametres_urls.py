@@ -1,0 +1,11 @@
+"""Paramètres of the administration module, included at `administration/<uai>/parametres/`."""
+
+from django.urls import path
+
+from . import parametres_views
+
+app_name = "parametres"
+
+urlpatterns = [
+    path("", parametres_views.index, name="index"),
+]
