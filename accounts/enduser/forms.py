@@ -124,6 +124,7 @@ class FirstSignInForm(DsfrBaseForm):
     def __init__(self, *args, birth_date_label: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["birth_date"].label = birth_date_label
+        self["birth_date"].label = birth_date_label  # DsfrBaseForm already built the bound field
 
 
 class EmailForm(DsfrBaseForm):

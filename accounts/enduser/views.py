@@ -93,7 +93,9 @@ def first_activation(request):
         label = "Votre date de naissance"
     else:
         label = f"Date de naissance de {subject.first_name} {subject.last_name}" if subject else ""
-    form = FirstSignInForm(request.POST or None, initial={"email": account.email}, birth_date_label=label)
+    form = FirstSignInForm(
+        request.POST or None, initial={"email": account.email or account.owner.email}, birth_date_label=label
+    )
     if request.method == "POST" and subject is not None and form.is_valid():
         outcome, account = services.account_complete_first_sign_in(
             account=account,
