@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from .models import Academie, Assignment, Delegation, Domain, Establishment, Service, User
+from .models import Academie, Assignment, BackupCodeDevice, Delegation, Domain, Establishment, Service, User
 
 
 class AssignmentInline(admin.TabularInline):
@@ -52,3 +55,24 @@ class DelegationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BackupCodeDevice)
+class BackupCodeDeviceAdmin(admin.ModelAdmin):
+    """Operators may delete a lost set (the person then enrols again); codes are never shown."""
+
+    list_display = ["user", "name", "confirmed", "throttling_failure_count"]
+    search_fields = ["user__username"]
+    readonly_fields = ["user", "name", "confirmed", "throttling_failure_timestamp", "throttling_failure_count"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+def _signin_through_portal(request, extra_context=None):
+    """The platform admin signs in through the staff sign-in (brute-force counters, audit)."""
+    query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
+    return HttpResponseRedirect(f"{reverse('delegations:signin')}?{query}")
+
+
+admin.site.login = _signin_through_portal

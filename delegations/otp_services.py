@@ -95,7 +95,7 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
 @dataclass
 class Verification:
     device: object | None = None
-    throttled_until: object | None = None  # datetime while django-otp's throttle refuses
+    throttled_until: object | None = None  # set when refused because django-otp's delay was running
 
     @property
     def ok(self) -> bool:
@@ -138,11 +138,21 @@ def otp_verify(*, user: User, token: str, request=None) -> Verification:
     if device is None:
         audit.record(action=AuditAction.OTP_FAILED, actor=user, target=user, request=request, details={"device": None})
         return Verification()
-    verified = django_otp.verify_token(user, device.persistent_id, token)
     kind = "backup_code" if isinstance(device, BackupCodeDevice) else "totp"
+    until = _throttled_until(device)
+    if until is not None:
+        # Still inside django-otp's delay: even a good code is refused, and not counted again.
+        audit.record(
+            action=AuditAction.OTP_FAILED,
+            actor=user,
+            target=user,
+            request=request,
+            details={"device": kind, "throttled": True, "failures": device.throttling_failure_count},
+        )
+        return Verification(throttled_until=until)
+    verified = django_otp.verify_token(user, device.persistent_id, token)
     if verified is None:
         device.refresh_from_db()
-        until = _throttled_until(device)
         audit.record(
             action=AuditAction.OTP_FAILED,
             actor=user,
@@ -150,7 +160,7 @@ def otp_verify(*, user: User, token: str, request=None) -> Verification:
             request=request,
             details={"device": kind, "failures": device.throttling_failure_count},
         )
-        return Verification(throttled_until=until)
+        return Verification()
     audit.record(action=AuditAction.OTP_VERIFIED, actor=user, target=user, request=request, details={"device": kind})
     return Verification(device=verified)
 

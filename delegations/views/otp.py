@@ -55,9 +55,9 @@ def verify(request):
         if result.ok:
             _mark_verified(request, result.device)
             return redirect(next_url)
-        if result.throttled_until is not None and result.throttled_until > timezone.now():
+        if result.throttled_until is not None:
             wait = max(1, int((result.throttled_until - timezone.now()).total_seconds()) + 1)
-            form.add_error("token", f"Code refusé. Trop d'essais : patientez {wait} seconde(s) avant de réessayer.")
+            form.add_error("token", f"Trop d'essais : patientez {wait} seconde(s) avant de saisir un nouveau code.")
         else:
             form.add_error("token", "Code incorrect.")
     return render(
