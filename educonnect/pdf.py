@@ -13,12 +13,14 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint logs every step of every document at INFO (from its import on): keep its warnings only.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 logger = logging.getLogger(__name__)
-# WeasyPrint logs every step of every document at INFO: keep its warnings only.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 STATIC_BASE = "static:/"
 

@@ -213,6 +213,16 @@ EDUCONNECT_SITE_URL = env("EDUCONNECT_SITE_URL", "http://127.0.0.1:8000")
 EDUCONNECT_PROVISIONAL_PASSWORD_DAYS = int(env("EDUCONNECT_PROVISIONAL_PASSWORD_DAYS", "92"))
 # SIECLE import: biggest accepted (uncompressed) file.
 EDUCONNECT_SIECLE_MAX_BYTES = int(env("EDUCONNECT_SIECLE_MAX_BYTES", str(200 * 1024 * 1024)))
+# Notifications: above this many accounts, a (re)notification runs as a background job.
+EDUCONNECT_NOTIFY_SYNC_MAX = int(env("EDUCONNECT_NOTIFY_SYNC_MAX", "40"))
+# Accounts processed per transaction by a notification job.
+EDUCONNECT_NOTIFY_CHUNK = int(env("EDUCONNECT_NOTIFY_CHUNK", "100"))
+# Letters PDFs hold provisional passwords: deleted after this delay (`manage.py purge_letters`).
+EDUCONNECT_LETTER_RETENTION_HOURS = float(env("EDUCONNECT_LETTER_RETENTION_HOURS", "24"))
+# Paramètres: schemes accepted for the internet addresses, and whether « Vérifier » fetches them.
+EDUCONNECT_PARAMETERS_URL_SCHEMES = env_list("EDUCONNECT_PARAMETERS_URL_SCHEMES", "https")
+EDUCONNECT_PARAMETERS_CHECK_REACHABLE = env_bool("EDUCONNECT_PARAMETERS_CHECK_REACHABLE", True)
+EDUCONNECT_PARAMETERS_CHECK_TIMEOUT = float(env("EDUCONNECT_PARAMETERS_CHECK_TIMEOUT", "5"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,23 @@
+from django import forms
+
+from .models import Channel
+
+
+class NotifyForm(forms.Form):
+    """« (Re)notifier les comptes »: the accounts selected, the channel, with or without reset."""
+
+    account = forms.TypedMultipleChoiceField(coerce=int, choices=(), label="Comptes")
+    channel = forms.ChoiceField(choices=Channel.choices, label="Type de notification", initial=Channel.SHEET)
+    with_reset = forms.BooleanField(required=False, label="Avec réinitialisation du mot de passe")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any integer is accepted here; the selector answers 404 for an account of another establishment.
+        values = self.data.getlist("account") if hasattr(self.data, "getlist") else []
+        self.fields["account"].choices = [(v, v) for v in values]
+
+    def clean_account(self):
+        ids = self.cleaned_data["account"]
+        if not ids:
+            raise forms.ValidationError("Sélectionnez au moins un compte.")
+        return ids

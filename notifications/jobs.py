@@ -1,0 +1,242 @@
+"""Notification jobs: more than EDUCONNECT_NOTIFY_SYNC_MAX accounts, run by the task worker.
+
+Each account is one item, processed once. Items are processed by chunks, each in one transaction
+that changes the accounts, writes the audit rows, keeps the provisional password to print
+(encrypted) and marks the e-mails « à envoyer »; the e-mails leave after that commit and are then
+marked « envoyé ». A job killed half-way resumes at its first pending item: a rolled-back chunk is
+redone, a committed one is never redone, so no e-mail goes twice for a kill between chunks; an
+e-mail whose sending was interrupted after its commit is sent again with the same Message-ID (the
+item's idempotency key) and the same password. The PDF is written at the end from the items, then
+their passwords are forgotten: the file (private, under MEDIA_ROOT) is the only copy, downloadable
+by the requester until EDUCONNECT_LETTER_RETENTION_HOURS.
+"""
+
+import datetime
+import logging
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Account
+from accounts.passwords import provisional_password
+from educonnect import crypto
+
+from . import emails
+from .letters import letter_for_account, make_head, write_letters_pdf
+from .letters.content import audience_of
+from .models import Channel, EmailStatus, ItemStatus, JobStatus, NotificationJob, NotificationJobItem
+from .selectors import accounts_for_letters, active_addresses
+from .services import NO_ADDRESS, NOTIFY_FIELDS, audit_notified, notify_one, skip_entry
+
+logger = logging.getLogger(__name__)
+LETTERS_DIR = "letters"
+
+
+def chunk_size() -> int:
+    return int(getattr(settings, "EDUCONNECT_NOTIFY_CHUNK", 100))
+
+
+def retention() -> datetime.timedelta:
+    return datetime.timedelta(hours=float(getattr(settings, "EDUCONNECT_LETTER_RETENTION_HOURS", 24)))
+
+
+def _letter_order(account: Account) -> tuple:
+    letter = letter_for_account(account, code="C03", password="")
+    return letter.sort_key
+
+
+@transaction.atomic
+def job_create(*, actor, establishment, account_ids, channel: str, with_reset: bool) -> NotificationJob:
+    """A job over `account_ids` (all of `establishment`, else ValueError), items in letter order;
+    accounts without an address are skipped at once (e-mail). Enqueued after commit."""
+    accounts = list(accounts_for_letters(establishment).filter(pk__in=account_ids))
+    if len(accounts) != len(set(account_ids)):
+        raise ValueError("some accounts are not accounts of this establishment")
+    accounts.sort(key=_letter_order)
+    job = NotificationJob.objects.create(
+        establishment=establishment, requested_by=actor, channel=channel, with_reset=with_reset
+    )
+    items, skipped = [], []
+    for account in accounts:
+        if channel == Channel.EMAIL and not emails.recipient_address(account):
+            skipped.append(skip_entry(account, NO_ADDRESS))
+            continue
+        items.append(NotificationJobItem(job=job, account=account, position=len(items)))
+    NotificationJobItem.objects.bulk_create(items, batch_size=500)
+    job.total, job.skipped = len(items), skipped
+    job.save(update_fields=["total", "skipped"])
+    transaction.on_commit(lambda: enqueue(job))
+    return job
+
+
+def enqueue(job: NotificationJob) -> None:
+    from .tasks import run_notification_job
+
+    run_notification_job.enqueue(job.pk)
+
+
+def job_run(job_id: int) -> NotificationJob:
+    """Process the job's pending items, send its queued e-mails, write its PDF. Idempotent: run it
+    again after a crash and it goes on where it stopped."""
+    job = NotificationJob.objects.select_related("establishment", "requested_by").get(pk=job_id)
+    if job.is_finished:
+        return job
+    NotificationJob.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(status=JobStatus.RUNNING)
+    while _process_chunk(job):
+        pass
+    _send_queued(job)  # e-mails committed but interrupted before leaving
+    if job.channel == Channel.SHEET:
+        NotificationJob.objects.filter(pk=job.pk).update(status=JobStatus.RENDERING)
+        _write_pdf(job)
+    NotificationJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _process_chunk(job: NotificationJob) -> bool:
+    with transaction.atomic():
+        items = list(
+            NotificationJobItem.objects.select_for_update(skip_locked=True)
+            .filter(job=job, status=ItemStatus.PENDING)
+            .order_by("position")[: chunk_size()]
+        )
+        if not items:
+            return False
+        accounts = {
+            a.pk: a
+            for a in accounts_for_letters(job.establishment)
+            .filter(pk__in=[i.account_id for i in items])
+            .select_for_update(of=("self",))
+        }
+        now = timezone.now()
+        sent_ids = []
+        for item in items:
+            account = accounts[item.account_id]
+            before = account.session_version
+            code, password = notify_one(account, channel=job.channel, with_reset=job.with_reset, now=now)
+            item.status, item.letter, item.processed_at = ItemStatus.DONE, code, now
+            item.password_encrypted = crypto.encrypt(password) if password and job.channel == Channel.SHEET else ""
+            if job.channel == Channel.EMAIL:
+                item.email_status = EmailStatus.QUEUED
+                sent_ids.append(item.pk)
+            audit_notified(
+                actor=job.requested_by,
+                establishment=job.establishment,
+                account=account,
+                channel=job.channel,
+                with_reset=job.with_reset,
+                code=code,
+                renewed=account.session_version != before,
+                job=job,
+            )
+        Account.objects.bulk_update(list(accounts.values()), NOTIFY_FIELDS)
+        NotificationJobItem.objects.bulk_update(
+            items, ["status", "letter", "processed_at", "password_encrypted", "email_status"]
+        )
+        NotificationJob.objects.filter(pk=job.pk).update(processed=F("processed") + len(items))
+        if sent_ids:
+            transaction.on_commit(lambda: _send_items(job, sent_ids))
+    return True
+
+
+def _send_items(job: NotificationJob, item_ids) -> None:
+    """Send the e-mails of committed items still « à envoyer », then mark them « envoyé »."""
+    items = list(
+        NotificationJobItem.objects.filter(pk__in=item_ids, email_status=EmailStatus.QUEUED)
+        .select_related("account")
+        .order_by("position")
+    )
+    if not items:
+        return
+    accounts = accounts_for_letters(job.establishment).in_bulk([i.account_id for i in items])
+    urls = active_addresses(job.establishment)
+    messages = []
+    for item in items:
+        account = accounts[item.account_id]
+        # The password sent is the account's provisional password (set in the item's transaction).
+        letter = letter_for_account(account, code=item.letter, password=provisional_password(account) or "")
+        head = make_head(job.establishment, code=item.letter, audience=audience_of(account), urls=urls)
+        messages.append(emails.build_email(head, letter, to=emails.recipient_address(account), key=item.public_id))
+    emails.send_emails(messages)
+    NotificationJobItem.objects.filter(pk__in=[i.pk for i in items]).update(email_status=EmailStatus.SENT)
+
+
+def _send_queued(job: NotificationJob) -> None:
+    queued = list(
+        NotificationJobItem.objects.filter(job=job, email_status=EmailStatus.QUEUED).values_list("pk", flat=True)
+    )
+    for start in range(0, len(queued), chunk_size()):
+        _send_items(job, queued[start : start + chunk_size()])
+
+
+def pdf_file(job: NotificationJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / job.pdf_path
+
+
+def _write_pdf(job: NotificationJob) -> None:
+    relative = f"{LETTERS_DIR}/{job.public_id}.pdf"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = target.with_suffix(".part")
+    urls = active_addresses(job.establishment)
+    date = timezone.localdate()
+
+    def pages():
+        items = (
+            NotificationJobItem.objects.filter(job=job, status=ItemStatus.DONE)
+            .order_by("position")
+            .values_list("account_id", "letter", "password_encrypted")
+        )
+        for start in range(0, job.total, 500):
+            batch = list(items[start : start + 500])
+            accounts = accounts_for_letters(job.establishment).in_bulk([b[0] for b in batch])
+            for account_id, code, token in batch:
+                account = accounts[account_id]
+                password = crypto.decrypt(token) if token else ""
+                head = make_head(job.establishment, code=code, audience=audience_of(account), urls=urls, date=date)
+                yield head, letter_for_account(account, code=code, password=password)
+
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        write_letters_pdf(handle, pages())
+    os.replace(partial, target)
+    with transaction.atomic():
+        NotificationJob.objects.filter(pk=job.pk).update(pdf_path=relative, pdf_expires_at=timezone.now() + retention())
+        # The PDF is now the only copy of the passwords printed: forget them in the items.
+        NotificationJobItem.objects.filter(job=job).exclude(password_encrypted="").update(password_encrypted="")
+    job.refresh_from_db()
+
+
+def job_delete_pdf(job: NotificationJob) -> None:
+    if job.pdf_path:
+        pdf_file(job).unlink(missing_ok=True)
+        NotificationJob.objects.filter(pk=job.pk).update(pdf_path="", pdf_expires_at=None)
+        job.pdf_path, job.pdf_expires_at = "", None
+
+
+def purge_letters(*, now=None) -> int:
+    """Delete the letters PDFs past their retention delay; returns how many were deleted."""
+    now = now or timezone.now()
+    expired = list(NotificationJob.objects.filter(pdf_expires_at__lte=now).exclude(pdf_path=""))
+    for job in expired:
+        job_delete_pdf(job)
+    # Leftovers of interrupted writes.
+    folder = Path(settings.MEDIA_ROOT) / LETTERS_DIR
+    if folder.is_dir():
+        limit = (now - retention()).timestamp()
+        for path in folder.glob("*.part"):
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+    return len(expired)
+
+
+def resume_unfinished() -> int:
+    """Enqueue again every unfinished job (after a worker was killed)."""
+    jobs = list(NotificationJob.objects.exclude(status__in=[JobStatus.DONE, JobStatus.FAILED]))
+    for job in jobs:
+        enqueue(job)
+    return len(jobs)
