@@ -20,7 +20,7 @@ LABEL_WIDTH = 130
 TOTAL_WIDTH = 60
 BAR_HEIGHT = 20
 BAR_GAP = 10
-TOP = 40  # room for the legend
+TOP = 4
 PLOT_WIDTH = WIDTH - LABEL_WIDTH - TOTAL_WIDTH
 
 
@@ -42,6 +42,10 @@ class Bar:
     segments: list[Segment]
 
     @property
+    def short_label(self) -> str:
+        return self.label if len(self.label) <= 16 else self.label[:15] + "…"
+
+    @property
     def text_y(self) -> int:
         return self.y + BAR_HEIGHT // 2
 
@@ -50,7 +54,6 @@ class Bar:
 class LegendItem:
     label: str
     colour: str
-    x: int
 
 
 @dataclass
@@ -83,10 +86,7 @@ def stacked_bars(table: Table, title: str) -> Chart:
                 )
             x += width
         bars.append(Bar(row.label, row.values.get("total", 0), TOP + index * (BAR_HEIGHT + BAR_GAP), segments))
-    legend = [
-        LegendItem(STATE_LABELS[key].removeprefix("Comptes "), STATE_COLOURS[key], 10 + i * 195)
-        for i, key in enumerate(state_keys)
-    ]
+    legend = [LegendItem(STATE_LABELS[key].removeprefix("Comptes "), STATE_COLOURS[key]) for key in state_keys]
     description = " ; ".join(
         f"{bar.label} : "
         + ", ".join(f"{segment.count} {segment.label.removeprefix('Comptes ')}" for segment in bar.segments)
@@ -101,5 +101,5 @@ def stacked_bars(table: Table, title: str) -> Chart:
         description=description or "Aucune donnée.",
         bars=bars,
         legend=legend,
-        height=TOP + max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP),
+        height=TOP + max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP + TOP,
     )
