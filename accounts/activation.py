@@ -1,7 +1,7 @@
 """The C07 activation e-mail (« Validation de l'adresse mail ») and its signed link.
 
-The link carries a TimestampSigner token whose payload pins the account's state, address and
-confirmation flag: once the address is confirmed (state « Activé »), or once the address changes,
+The link carries a TimestampSigner token whose payload pins (as an HMAC) the account's state,
+address and confirmation flag: once the address is confirmed (state « Activé »), or once the address changes,
 the same link no longer matches and is refused as used. It is valid 7 days.
 
 Used by the end-user first sign-in, by the end-user e-mail change, and by the administration
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from educonnect import audit
 from educonnect.models import AuditAction
@@ -56,11 +57,13 @@ def _signer() -> signing.TimestampSigner:
 
 
 def _fingerprint(account: Account) -> dict:
-    return {"a": account.pk, "s": account.state, "e": account.email.lower(), "c": account.email_confirmed}
+    """The account, and an HMAC of its state, address and confirmation (no address in the URL)."""
+    value = f"{account.pk}|{account.state}|{account.email.lower()}|{account.email_confirmed}"
+    return {"a": account.pk, "f": salted_hmac(SALT, value, algorithm="sha256").hexdigest()[:32]}
 
 
 def make_token(account: Account) -> str:
-    return _signer().sign_object(_fingerprint(account), compress=True)
+    return _signer().sign_object(_fingerprint(account))
 
 
 def activation_url(account: Account) -> str:
@@ -84,7 +87,7 @@ def check_token(token: str) -> LinkCheck:
     account = _account_of(payload)
     if account is None:
         return LinkCheck(None, LinkProblem.INVALID)
-    if payload != _fingerprint(account) or account.email_confirmed:
+    if not constant_time_compare(str(payload.get("f", "")), _fingerprint(account)["f"]) or account.email_confirmed:
         return LinkCheck(account, LinkProblem.USED)
     return LinkCheck(account, None)
 
