@@ -4,24 +4,25 @@ import datetime
 import xml.etree.ElementTree as ET
 
 from .errors import ErrorList
-from .fields import parse_date, text
+from .fields import children, parse_date
 from .records import Header
 
 
 def read_header(label: str, root: ET.Element, elem: ET.Element, errors: ErrorList) -> Header:
-    header = Header(uaj=text(elem, "UAJ").upper(), version=root.get("VERSION", ""))
-    year = text(elem, "ANNEE_SCOLAIRE")
+    f = children(elem)
+    header = Header(uaj=f.get("UAJ", "").upper(), version=root.get("VERSION", ""))
+    year = f.get("ANNEE_SCOLAIRE", "")
     if year:
         if year.isdigit() and len(year) == 4:
             header.school_year = int(year)
         else:
             errors.add(label, f"année scolaire « {year} » invalide", record="PARAMETRES", field="ANNEE_SCOLAIRE")
-    header.export_date = date_field(label, elem, "DATE_EXPORT", "PARAMETRES", errors)
+    header.export_date = date_field(label, f, "DATE_EXPORT", "PARAMETRES", errors)
     return header
 
 
-def date_field(label: str, elem: ET.Element, tag: str, record: str, errors: ErrorList) -> datetime.date | None:
-    value = text(elem, tag)
+def date_field(label: str, values: dict[str, str], tag: str, record: str, errors: ErrorList) -> datetime.date | None:
+    value = values.get(tag, "")
     try:
         return parse_date(value)
     except ValueError:

@@ -6,7 +6,7 @@ from educonnect.validators import is_valid_ine, is_valid_ine_bea
 
 from .common import date_field, max_length, read_header, require
 from .errors import ErrorList
-from .fields import email, phone, text
+from .fields import children, email, phone, text
 from .reader import iter_records
 from .records import Export, Header, StudentRecord
 
@@ -14,12 +14,13 @@ INACTIVE_DIVISION = "inactifs"
 
 
 def _student(label: str, elem: ET.Element, position: int, errors: ErrorList) -> StudentRecord | None:
-    eleve_id = (elem.get("ELEVE_ID") or text(elem, "ELEVE_ID")).strip()
-    old_format = elem.find("NOM") is not None
+    f = children(elem)
+    eleve_id = (elem.get("ELEVE_ID") or f.get("ELEVE_ID", "")).strip()
+    old_format = "NOM" in f
     name_tag = "NOM" if old_format else "NOM_DE_FAMILLE"
-    birth_name = text(elem, "NOM_DE_FAMILLE") or text(elem, "NOM")
-    last_name = text(elem, "NOM_USAGE") or birth_name
-    first_name = text(elem, "PRENOM")
+    birth_name = f.get("NOM_DE_FAMILLE", "") or f.get("NOM", "")
+    last_name = f.get("NOM_USAGE", "") or birth_name
+    first_name = f.get("PRENOM", "")
     if not eleve_id:
         who = f"{first_name} {last_name}".strip() or "sans nom"
         errors.add(label, "valeur manquante", record=f"élève n°{position} ({who})", field="ELEVE_ID")
@@ -30,30 +31,30 @@ def _student(label: str, elem: ET.Element, position: int, errors: ErrorList) -> 
     require(label, first_name, "PRENOM", record, errors)
     student = StudentRecord(
         eleve_id=eleve_id,
-        elenoet=max_length(label, elem.get("ELENOET") or text(elem, "ELENOET"), 20, "ELENOET", record, errors),
+        elenoet=max_length(label, elem.get("ELENOET") or f.get("ELENOET", ""), 20, "ELENOET", record, errors),
         last_name=max_length(label, last_name, 100, name_tag, record, errors),
         birth_name=max_length(label, birth_name, 100, name_tag, record, errors),
         first_name=max_length(label, first_name, 100, "PRENOM", record, errors),
         other_first_names=max_length(
             label,
-            " ".join(p for p in (text(elem, "PRENOM2"), text(elem, "PRENOM3")) if p),
+            " ".join(p for p in (f.get("PRENOM2", ""), f.get("PRENOM3", "")) if p),
             200,
             "PRENOM2",
             record,
             errors,
         ),
-        birth_date=date_field(label, elem, "DATE_NAISS", record, errors),
-        sex=text(elem, "CODE_SEXE"),
-        code_mef=max_length(label, text(elem, "CODE_MEF"), 11, "CODE_MEF", record, errors),
-        email=email(text(elem, "MEL")),
-        mobile=phone(text(elem, "TEL_PORTABLE")),
-        entry_date=date_field(label, elem, "DATE_ENTREE", record, errors),
-        leave_date=date_field(label, elem, "DATE_SORTIE", record, errors),
+        birth_date=date_field(label, f, "DATE_NAISS", record, errors),
+        sex=f.get("CODE_SEXE", ""),
+        code_mef=max_length(label, f.get("CODE_MEF", ""), 11, "CODE_MEF", record, errors),
+        email=email(f.get("MEL", "")),
+        mobile=phone(f.get("TEL_PORTABLE", "")),
+        entry_date=date_field(label, f, "DATE_ENTREE", record, errors),
+        leave_date=date_field(label, f, "DATE_SORTIE", record, errors),
     )
     if student.sex not in ("", "1", "2"):
         errors.add(label, f"code « {student.sex} » invalide (1 ou 2)", record=record, field="CODE_SEXE")
     for tag in ("ID_NATIONAL", "INE_RNIE", "INE_BEA"):
-        value = text(elem, tag).upper()
+        value = f.get(tag, "").upper()
         if not value:
             continue
         valid = is_valid_ine_bea(value) if tag == "INE_BEA" else is_valid_ine(value)

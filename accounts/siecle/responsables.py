@@ -4,17 +4,18 @@ import xml.etree.ElementTree as ET
 
 from .common import max_length, read_header
 from .errors import ErrorList
-from .fields import civility, email, phone, text
+from .fields import children, civility, email, phone, text
 from .reader import iter_records
 from .records import AddressRecord, Export, Header, LinkRecord, PersonRecord
 
 
 def _person(label: str, elem: ET.Element, position: int, errors: ErrorList) -> tuple[PersonRecord | None, str]:
-    personne_id = (elem.get("PERSONNE_ID") or text(elem, "PERSONNE_ID")).strip()
-    name_tag = "NOM" if elem.find("NOM") is not None else "NOM_DE_FAMILLE"
-    birth_name = text(elem, "NOM_DE_FAMILLE") or text(elem, "NOM")
-    last_name = text(elem, "NOM_USAGE") or birth_name
-    first_name = text(elem, "PRENOM")
+    f = children(elem)
+    personne_id = (elem.get("PERSONNE_ID") or f.get("PERSONNE_ID", "")).strip()
+    name_tag = "NOM" if "NOM" in f else "NOM_DE_FAMILLE"
+    birth_name = f.get("NOM_DE_FAMILLE", "") or f.get("NOM", "")
+    last_name = f.get("NOM_USAGE", "") or birth_name
+    first_name = f.get("PRENOM", "")
     if not personne_id:
         who = f"{first_name} {last_name}".strip() or "sans nom"
         errors.add(label, "valeur manquante", record=f"personne n°{position} ({who})", field="PERSONNE_ID")
@@ -23,23 +24,24 @@ def _person(label: str, elem: ET.Element, position: int, errors: ErrorList) -> t
     return (
         PersonRecord(
             personne_id=max_length(label, personne_id, 20, "PERSONNE_ID", record, errors),
-            civility=civility(text(elem, "LC_CIVILITE")),
+            civility=civility(f.get("LC_CIVILITE", "")),
             last_name=last_name,
             birth_name=birth_name,
             first_name=first_name,
-            email=email(text(elem, "MEL")),
-            mobile=phone(text(elem, "TEL_PORTABLE")),
-            phone_home=phone(text(elem, "TEL_PERSONNEL")),
-            phone_work=phone(text(elem, "TEL_PROFESSIONNEL")),
-            adresse_id=elem.get("ADRESSE_ID") or text(elem, "ADRESSE_ID"),
+            email=email(f.get("MEL", "")),
+            mobile=phone(f.get("TEL_PORTABLE", "")),
+            phone_home=phone(f.get("TEL_PERSONNEL", "")),
+            phone_work=phone(f.get("TEL_PROFESSIONNEL", "")),
+            adresse_id=elem.get("ADRESSE_ID") or f.get("ADRESSE_ID", ""),
         ),
         name_tag,
     )
 
 
 def _link(label: str, elem: ET.Element, position: int, errors: ErrorList) -> LinkRecord | None:
-    eleve_id = text(elem, "ELEVE_ID") or elem.get("ELEVE_ID", "")
-    personne_id = text(elem, "PERSONNE_ID") or elem.get("PERSONNE_ID", "")
+    f = children(elem)
+    eleve_id = f.get("ELEVE_ID", "") or elem.get("ELEVE_ID", "")
+    personne_id = f.get("PERSONNE_ID", "") or elem.get("PERSONNE_ID", "")
     record = f"responsabilité n°{position} (ELEVE_ID={eleve_id or '?'}, PERSONNE_ID={personne_id or '?'})"
     if not eleve_id:
         errors.add(label, "valeur manquante", record=record, field="ELEVE_ID")
@@ -47,8 +49,8 @@ def _link(label: str, elem: ET.Element, position: int, errors: ErrorList) -> Lin
         errors.add(label, "valeur manquante", record=record, field="PERSONNE_ID")
     if not eleve_id or not personne_id:
         return None
-    level = text(elem, "NIVEAU_RESPONSABILITE")
-    resp_legal = text(elem, "RESP_LEGAL")
+    level = f.get("NIVEAU_RESPONSABILITE", "")
+    resp_legal = f.get("RESP_LEGAL", "")
     if level:
         if level not in ("1", "2", "3"):
             errors.add(label, f"niveau « {level} » invalide (1, 2 ou 3)", record=record, field="NIVEAU_RESPONSABILITE")
@@ -59,18 +61,19 @@ def _link(label: str, elem: ET.Element, position: int, errors: ErrorList) -> Lin
         eleve_id=eleve_id,
         personne_id=personne_id,
         legal=legal,
-        relationship=text(elem, "CODE_PARENTE")[:2],
+        relationship=f.get("CODE_PARENTE", "")[:2],
         rank=int(resp_legal) if resp_legal in ("1", "2") else None,
     )
 
 
 def _address(elem: ET.Element) -> AddressRecord:
-    lines = [text(elem, f"LIGNE{i}_ADRESSE") for i in range(1, 5)]
+    f = children(elem)
+    lines = [f.get(f"LIGNE{i}_ADRESSE", "") for i in range(1, 5)]
     return AddressRecord(
         lines="\n".join(line for line in lines if line),
-        postal_code=text(elem, "CODE_POSTAL")[:10],
-        city=(text(elem, "LIBELLE_POSTAL") or text(elem, "LL_COMMUNE_INSEE") or text(elem, "COMMUNE_ETRANGERE"))[:100],
-        country=text(elem, "LL_PAYS")[:60],
+        postal_code=f.get("CODE_POSTAL", "")[:10],
+        city=(f.get("LIBELLE_POSTAL", "") or f.get("LL_COMMUNE_INSEE", "") or f.get("COMMUNE_ETRANGERE", ""))[:100],
+        country=f.get("LL_PAYS", "")[:60],
     )
 
 
