@@ -1,0 +1,180 @@
+"""/compte/oubli/ and /compte/reinitialiser/<token>/: forgotten password and identifier."""
+
+import time
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.enduser import recovery
+from accounts.enduser.credentials import check_credentials
+from accounts.models import Account
+from accounts.passwords import PROVISIONAL_FIELDS, issue_provisional_password
+from educonnect.models import AuditAction, AuditEvent
+from tests.accounts.test_enduser_support import enduser_env, link_in, normalised  # noqa: F401
+from tests.factories import CHOSEN_PASSWORD, AccountFactory
+
+FORGOTTEN = reverse("enduser:forgotten")
+NEW = "Nouveau-secret-2027"
+
+
+def ask_password(client, login):
+    return client.post(FORGOTTEN, {"kind": "password", "login": login})
+
+
+def ask_identifier(client, email):
+    return client.post(FORGOTTEN, {"kind": "identifier", "email": email})
+
+
+@pytest.fixture
+def mails(client, django_capture_on_commit_callbacks):
+    """The outbox, with the test client's POSTs running their on-commit callbacks (as in production)."""
+    original = client.post
+
+    def post(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return original(*args, **kwargs)
+
+    client.post = post
+    return mail.outbox
+
+
+@pytest.mark.django_db
+def test_reset_request_by_identifier_marks_the_account_and_mails_a_link(client, mails):
+    account = AccountFactory(activated=True)
+    ask_password(client, account.identifier.upper())
+    account.refresh_from_db()
+    assert account.reset_requested
+    assert mails[0].to == ["usager@example.org"]
+    assert account.identifier in mails[0].body
+    assert AuditEvent.objects.filter(action=AuditAction.ACCOUNT_RESET_REQUESTED).count() == 1
+
+
+@pytest.mark.django_db
+def test_reset_request_by_confirmed_address(client, mails):
+    account = AccountFactory(activated=True)
+    ask_password(client, "USAGER@example.org")
+    account.refresh_from_db()
+    assert account.reset_requested
+    assert len(mails) == 1
+
+
+@pytest.mark.django_db
+def test_unconfirmed_address_finds_nothing(client, mails):
+    account = AccountFactory(activating=True)  # address given, not confirmed
+    ask_password(client, account.email)
+    account.refresh_from_db()
+    assert not account.reset_requested
+    assert mails == []
+
+
+@pytest.mark.django_db
+def test_account_without_confirmed_address_is_marked_but_gets_no_mail(client, mails):
+    account = AccountFactory(informed=True)
+    ask_password(client, account.identifier)
+    account.refresh_from_db()
+    assert account.reset_requested  # « Demande de réinitialisation : Oui » for the staff
+    assert mails == []
+
+
+@pytest.mark.django_db
+def test_the_answer_is_the_same_whether_the_account_exists(client):
+    account = AccountFactory(activated=True)
+    pages = {
+        normalised(ask_password(client, account.identifier)),
+        normalised(ask_password(client, "personne.inconnue")),
+        normalised(ask_password(client, "inconnue@example.org")),
+    }
+    assert len(pages) == 1
+    pages = {
+        normalised(ask_identifier(client, "usager@example.org")),
+        normalised(ask_identifier(client, "inconnue@example.org")),
+    }
+    assert len(pages) == 1
+
+
+@pytest.mark.django_db
+def test_reset_link_sets_the_password_once(client, mails):
+    account = AccountFactory(activated=True)
+    ask_password(client, account.identifier)
+    path = link_in(mails[0].body, "/compte/reinitialiser/")
+    assert account.identifier in client.get(path).content.decode()
+    response = client.post(path, {"new_password1": NEW, "new_password2": NEW})
+    assert response.url == reverse("enduser:login")
+    account.refresh_from_db()
+    assert not account.reset_requested
+    assert account.password_hash.startswith("argon2")
+    assert check_credentials(account.identifier, NEW).account == account
+    assert check_credentials(account.identifier, CHOSEN_PASSWORD).account is None
+    # Single use.
+    assert "pas valide" in client.get(path).content.decode()
+    client.post(path, {"new_password1": "Encore-autre-2028", "new_password2": "Encore-autre-2028"})
+    assert check_credentials(account.identifier, NEW).account == account
+
+
+@pytest.mark.django_db
+def test_reset_link_follows_the_password_policy(client, mails):
+    account = AccountFactory(activated=True)
+    ask_password(client, account.identifier)
+    path = link_in(mails[0].body, "/compte/reinitialiser/")
+    response = client.post(path, {"new_password1": "court", "new_password2": "court"})
+    assert response.status_code == 200
+    assert check_credentials(account.identifier, CHOSEN_PASSWORD).account == account
+
+
+@pytest.mark.django_db
+def test_reset_link_expires():
+    account = AccountFactory(activated=True, reset_requested=True)
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 25 * 3600):
+        token = recovery.make_token(account)
+    assert recovery.account_for_token(token) is None
+    assert recovery.account_for_token(recovery.make_token(account)) == account
+
+
+@pytest.mark.django_db
+def test_staff_reset_clears_the_request_and_kills_the_link(client, mails):
+    account = AccountFactory(activated=True)
+    ask_password(client, account.identifier)
+    path = link_in(mails[0].body, "/compte/reinitialiser/")
+    account.refresh_from_db()
+    issue_provisional_password(account)
+    account.save(update_fields=PROVISIONAL_FIELDS)
+    account.refresh_from_db()
+    assert not account.reset_requested
+    assert "pas valide" in client.get(path).content.decode()
+
+
+@pytest.mark.django_db
+def test_altered_reset_link_is_refused(client):
+    account = AccountFactory(activated=True, reset_requested=True)
+    token = recovery.make_token(account)
+    assert recovery.account_for_token(token[:-2] + "xx") is None
+    assert "pas valide" in client.get(reverse("enduser:reset", kwargs={"token": "abc"})).content.decode()
+
+
+@pytest.mark.django_db
+def test_forgotten_identifier_mails_every_identifier_of_the_confirmed_address(client, mails):
+    first = AccountFactory(activated=True, identifier="celine.dupont114")
+    second = AccountFactory(activated=True, identifier="celine.dupont7", email="USAGER@example.org")
+    AccountFactory(activating=True, identifier="autre.compte")  # same address, unconfirmed
+    ask_identifier(client, "usager@example.org")
+    assert len(mails) == 1
+    assert first.identifier in mails[0].body and second.identifier in mails[0].body
+    assert "autre.compte" not in mails[0].body
+    assert AuditEvent.objects.filter(action=AuditAction.ACCOUNT_IDENTIFIER_REMINDED).count() == 2
+
+
+@pytest.mark.django_db
+def test_forgotten_identifier_for_unknown_address_sends_nothing(client, mails):
+    ask_identifier(client, "inconnue@example.org")
+    assert mails == []
+
+
+@pytest.mark.django_db
+def test_recovery_requests_are_throttled(client, mails):
+    account = AccountFactory(activated=True)
+    for _ in range(5):
+        ask_password(client, account.identifier)
+    assert len(mails) == 3  # past the limit, the same answer but nothing sent
+    assert Account.objects.get(pk=account.pk).reset_requested
