@@ -4,7 +4,7 @@
 from django.urls import path
 
 from ..models import AccountKind
-from .views import accounts, actions, home, lists
+from .views import accounts, actions, bulk, home, lists
 
 app_name = "administration"
 
@@ -22,6 +22,15 @@ def _account_actions(prefix: str, segment: str, kind: dict) -> list:
     ]
 
 
+def _bulk_actions(population: str, segment: str) -> list:
+    kind = {"population": population}
+    return [
+        path(f"<str:uai>/{segment}/notifier/", bulk.notify, kind, name=f"{population}_notify"),
+        path(f"<str:uai>/{segment}/lister/", bulk.list_accounts, kind, name=f"{population}_list"),
+        path(f"<str:uai>/{segment}/reinitialiser/", bulk.reset_passwords, kind, name=f"{population}_reset"),
+    ]
+
+
 urlpatterns = [
     path("", home.index, name="index"),
     path("<str:uai>/", home.home, name="home"),
@@ -29,6 +38,8 @@ urlpatterns = [
     path("<str:uai>/eleves/", lists.students, name="students"),
     path("<str:uai>/responsables/<int:account_id>/", accounts.representative_account, name="representative"),
     path("<str:uai>/eleves/<int:account_id>/", accounts.student_account, name="student"),
+    *_bulk_actions("representatives", "responsables"),
+    *_bulk_actions("students", "eleves"),
     *_account_actions("representative", "responsables", REPRESENTATIVE),
     *_account_actions("student", "eleves", STUDENT),
 ]
