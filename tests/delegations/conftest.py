@@ -18,3 +18,9 @@ def _fresh_cache():
 def intranet(settings):
     """Requests of the test client (127.0.0.1) come from the administrative network: no OTP."""
     settings.EDUCONNECT_INTRANET_NETWORKS = ["127.0.0.0/8"]
+
+
+@pytest.fixture
+def fast_hashing(settings):
+    """For tests that never type a password: personas are created without Argon2's cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
