@@ -8,4 +8,6 @@ app_name = "parametres"
 
 urlpatterns = [
     path("", parametres_views.index, name="index"),
+    path("verifier/", parametres_views.verify, name="verify"),
+    path("integrer/", parametres_views.switch, name="switch"),
 ]

@@ -14,12 +14,13 @@ from ...resets import ResetRefused, account_reset_password
 from ..access import administration_view, get_account_for, no_store
 from ..forms import ActivationEmailForm, InformForm
 from .accounts import account_context, account_urls, render_account
+from .bulk import notify_url
 
 CONFIRM_TEMPLATE = "accounts/administration/account_action.html"
 
 
-def _confirm(request, establishment, account, action: str, *, form=None, status=200):
-    context = account_context(request, establishment, account, action=action, form=form)
+def _confirm(request, establishment, account, action: str, *, form=None, status=200, **extra):
+    context = account_context(request, establishment, account, action=action, form=form, **extra)
     template = f"{CONFIRM_TEMPLATE}#panel" if request.htmx else CONFIRM_TEMPLATE
     response = render(request, template, context, status=status)
     return no_store(response)
@@ -105,4 +106,4 @@ def resend_activation(request, establishment, account_id: int, kind: AccountKind
 def inform(request, establishment, account_id: int, kind: AccountKind):
     """The « Informer » confirmation; its form posts to the notifications module."""
     account = get_account_for(establishment, kind, account_id)
-    return _confirm(request, establishment, account, "inform", form=InformForm())
+    return _confirm(request, establishment, account, "inform", form=InformForm(), notify_url=notify_url(establishment))
