@@ -65,8 +65,13 @@ def students_context(request, establishment) -> dict:
 def students(request, uai):
     establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
     context = students_context(request, establishment)
-    template = TEMPLATES + ("students.html#results" if is_partial(request) else "students.html")
-    return no_store(render(request, template, context))
+    if not is_partial(request):
+        return no_store(render(request, TEMPLATES + "students.html", context))
+    response = render(request, TEMPLATES + "students.html#results", context)
+    # The address bar gets the canonical query string (no empty fields), so links can be shared.
+    query = context["listing"].current_querystring
+    response["HX-Push-Url"] = f"{context['students_url']}?{query}" if query else context["students_url"]
+    return no_store(response)
 
 
 def _student_account(request, establishment, account_id):
