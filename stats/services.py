@@ -12,7 +12,7 @@ from .selectors import Scope, compute_figures, get_snapshot
 
 def statistics_compute(*, establishment: Establishment, scope: Scope, actor=None) -> StatisticsSnapshot:
     """Compute the figures of `scope` and store them as the establishment's snapshot for that scope
-    (one upsert: 4 aggregation queries + 1 write)."""
+    (5 aggregation queries + 1 upsert)."""
     snapshot = StatisticsSnapshot(
         establishment=establishment,
         scope=scope.key,
