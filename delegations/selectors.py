@@ -11,10 +11,25 @@ from .models import Delegation, Domain, Establishment, Service, User
 from .permissions import Right, all_rights
 
 APPLICATIONS = [
-    # (right, label, URL prefix)
-    (Right.DELEGATIONS, "Gestion des délégations", "/delegations/{uai}/"),
-    (Right.ADMINISTRATION, "ÉduConnect - Administration des comptes", "/administration/{uai}/"),
-    (Right.TROUBLESHOOTING, "ÉduConnect - Dépannage des comptes élèves", "/depannage/{uai}/"),
+    # (right, label, URL prefix, description)
+    (
+        Right.DELEGATIONS,
+        "Gestion des délégations",
+        "/delegations/{uai}/",
+        "Accorder et retirer les accès de votre personnel (DELEG-CE).",
+    ),
+    (
+        Right.ADMINISTRATION,
+        "ÉduConnect - Administration des comptes",
+        "/administration/{uai}/",
+        "Comptes des élèves et des représentants légaux : notifications, statistiques, paramètres.",
+    ),
+    (
+        Right.TROUBLESHOOTING,
+        "ÉduConnect - Dépannage des comptes élèves",
+        "/depannage/{uai}/",
+        "Réinitialiser le mot de passe d'un élève.",
+    ),
 ]
 
 
@@ -26,8 +41,8 @@ def portal_establishments(user) -> list[tuple[Establishment, list[dict]]]:
         (
             establishment,
             [
-                {"right": str(right), "label": label, "url": url.format(uai=establishment.uai)}
-                for right, label, url in APPLICATIONS
+                {"right": str(right), "label": label, "url": url.format(uai=establishment.uai), "description": text}
+                for right, label, url, text in APPLICATIONS
                 if right in rights[establishment.pk]
             ],
         )
@@ -88,7 +103,7 @@ def catalogue_tree(held: dict[int, Delegation] | None = None) -> list[DomainNode
     held = held or {}
     nodes = []
     for domain in Domain.objects.prefetch_related(
-        Prefetch("services", queryset=Service.objects.order_by("group", "position"))
+        Prefetch("services", queryset=Service.objects.order_by("position", "name"))
     ):
         node = DomainNode(domain=domain)
         for service in domain.services.all():

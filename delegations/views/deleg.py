@@ -52,7 +52,8 @@ def people(request, uai):
     context = _context(
         request, establishment, "people", form=form, query=query, people=selectors.staff_search(establishment, query)
     )
-    template = "delegations/people.html#results" if request.htmx else "delegations/people.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "delegations/people.html#results" if partial else "delegations/people.html"
     return render(request, template, context)
 
 

@@ -237,3 +237,10 @@ def test_revoked_delegation_cannot_be_revoked_twice(head_client, delegate_depann
     delegation_revoke(actor=head, delegation=delegation)
     assert head_client.post(f"/delegations/{UAI}/retirer/{delegation.pk}/").status_code == 404
     assert AuditEvent.objects.filter(action=AuditAction.DELEGATION_REVOKED).count() == 1
+
+
+def test_htmx_history_restore_gets_the_whole_page(head_client, staff):
+    response = head_client.get(
+        f"/delegations/{UAI}/personnes/?q=mor", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.text
