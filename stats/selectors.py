@@ -94,7 +94,7 @@ def _by_origin(accounts) -> list[dict]:
     )
 
 
-def _synthesis(establishment: Establishment, scope: Scope, links) -> dict[str, list[dict]]:
+def _synthesis(establishment: Establishment, scope: Scope) -> dict[str, list[dict]]:
     """Accounts by origin × state, one query per series (each a plain semi-join: cheap to plan, and
     far below the cost where PostgreSQL would JIT-compile it)."""
     accounts = Account.objects.filter(establishment=establishment)
@@ -102,7 +102,13 @@ def _synthesis(establishment: Establishment, scope: Scope, links) -> dict[str, l
         kind=AccountKind.REPRESENTATIVE,
         representative__establishment=establishment,
         representative__is_active=True,
-        representative_id__in=links.values("representative_id"),
+        # the representative side is checked above: the subquery needs only the students' side
+        representative_id__in=Responsibility.objects.filter(
+            scope.student_filter("student__"),
+            level=Responsibility.Level.LEGAL,
+            student__establishment=establishment,
+            student__is_active=True,
+        ).values("representative_id"),
     )
     students = accounts.filter(
         scope.student_filter("student__"),
@@ -113,12 +119,16 @@ def _synthesis(establishment: Establishment, scope: Scope, links) -> dict[str, l
     return {AccountKind.REPRESENTATIVE: _by_origin(representatives), AccountKind.STUDENT: _by_origin(students)}
 
 
-def _students_by_group(establishment: Establishment, scope: Scope, links) -> list[dict]:
+def _students_by_group(establishment: Establishment, scope: Scope) -> list[dict]:
     """Active students by (class, MEF): their accounts' states and how many have an activated
     legal representative. One query; classes and MEFs are rolled up from it in Python."""
-    with_activated_representative = links.filter(representative__account__state=AccountState.ACTIVATED).values(
-        "student_id"
-    )
+    # the students' side is checked by the outer query: the subquery needs only the representatives' side
+    with_activated_representative = Responsibility.objects.filter(
+        level=Responsibility.Level.LEGAL,
+        representative__establishment=establishment,
+        representative__is_active=True,
+        representative__account__state=AccountState.ACTIVATED,
+    ).values("student_id")
     return list(
         Student.objects.filter(scope.student_filter(), establishment=establishment, is_active=True)
         .values("division_id", "division__code", "mef_id", "mef__short_label", "mef__label")
@@ -132,14 +142,21 @@ def _students_by_group(establishment: Establishment, scope: Scope, links) -> lis
 
 
 def _representatives_by(links, group: str) -> dict[int | None, dict]:
-    """Distinct representatives (with an account) per class or per MEF of their children."""
+    """Distinct representatives (with an account) per class or per MEF of their children. One query
+    grouped by (group, state) with a single `COUNT(DISTINCT)` (a representative has one account, so one
+    state); the at most 4 rows per group are then added up."""
     rows = (
         links.filter(representative__account__isnull=False)
-        .values(group)
-        .annotate(**_state_counts("representative__account", distinct=True, count="representative_id"))
+        .values(group, "representative__account__state")
+        .annotate(count=Count("representative_id", distinct=True))
         .order_by()
     )
-    return {row.pop(group): row for row in rows}
+    result: dict[int | None, dict] = {}
+    for row in rows:
+        counts = result.setdefault(row[group], dict.fromkeys(COUNT_KEYS, 0))
+        counts[STATE_KEYS[row["representative__account__state"]]] += row["count"]
+        counts["total"] += row["count"]
+    return result
 
 
 def _add(into: dict, row: dict, keys) -> None:
@@ -150,8 +167,8 @@ def _add(into: dict, row: dict, keys) -> None:
 def compute_figures(establishment: Establishment, scope: Scope = Scope()) -> dict:  # noqa: B008
     """Every figure of the statistics tab for `scope`, as a JSON-ready dict (5 queries)."""
     links = _legal_links(establishment, scope)
-    synthesis = _synthesis(establishment, scope, links)
-    groups = _students_by_group(establishment, scope, links)
+    synthesis = _synthesis(establishment, scope)
+    groups = _students_by_group(establishment, scope)
     representatives_by_division = _representatives_by(links, "student__division_id")
     representatives_by_mef = _representatives_by(links, "student__mef_id")
 
