@@ -13,6 +13,10 @@ class NotifyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any integer is accepted here; the selector answers 404 for an account of another establishment.
+        # The administration module's forms post them as « selection ».
+        if hasattr(self.data, "getlist") and not self.data.getlist("account"):
+            self.data = self.data.copy()
+            self.data.setlist("account", self.data.getlist("selection"))
         values = self.data.getlist("account") if hasattr(self.data, "getlist") else []
         self.fields["account"].choices = [(v, v) for v in values]
 

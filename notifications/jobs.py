@@ -211,6 +211,33 @@ def _write_pdf(job: NotificationJob) -> None:
     job.refresh_from_db()
 
 
+@transaction.atomic
+def job_record_done(*, actor, establishment, result) -> NotificationJob:
+    """Keep a synchronous notification like a finished job: its page, and its PDF (private file,
+    requester only, same retention) for « Télécharger le courrier au format PDF »."""
+    job = NotificationJob.objects.create(
+        establishment=establishment,
+        requested_by=actor,
+        channel=result.channel,
+        with_reset=result.with_reset,
+        status=JobStatus.DONE,
+        total=result.notified,
+        processed=result.notified,
+        skipped=result.skipped,
+        finished_at=timezone.now(),
+    )
+    if result.pdf:
+        relative = f"{LETTERS_DIR}/{job.public_id}.pdf"
+        target = Path(settings.MEDIA_ROOT) / relative
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(result.pdf)
+        job.pdf_path, job.pdf_expires_at = relative, timezone.now() + retention()
+        job.save(update_fields=["pdf_path", "pdf_expires_at"])
+    return job
+
+
 def job_delete_pdf(job: NotificationJob) -> None:
     if job.pdf_path:
         pdf_file(job).unlink(missing_ok=True)

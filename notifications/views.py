@@ -1,13 +1,20 @@
 """(Re)notify accounts, follow a notification job, download its letters."""
 
+import functools
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from delegations.permissions import Right, get_establishment_for
+from educonnect.otp import otp_redirect_if_needed
 
 from . import jobs
 from .forms import NotifyForm
@@ -21,12 +28,33 @@ def _no_store(response):
     return response
 
 
-@login_required
+def administration_view(view):
+    """Signed-in staff holding « Administration des comptes » on `<uai>` (else 404), then the OTP
+    gate of the administration module (second factor outside the intranet)."""
+
+    @functools.wraps(view)
+    def wrapper(request, uai, *args, **kwargs):
+        establishment = get_establishment_for(request.user, uai, Right.ADMINISTRATION)
+        response = otp_redirect_if_needed(request) or view(request, establishment, *args, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+    return login_required(wrapper)
+
+
+def _safe_next(request, value: str) -> str:
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}) and value.startswith("/"):
+        return value
+    return ""
+
+
 @require_POST
-def notify(request, uai):
-    """POST account=<id>… channel=sheet|email with_reset=on: the PDF (sheet, small batch), the
-    result page (e-mail), or a redirect to the job page (more than EDUCONNECT_NOTIFY_SYNC_MAX)."""
-    establishment = get_establishment_for(request.user, uai, Right.ADMINISTRATION)
+@administration_view
+def notify(request, establishment):
+    """POST account=<id>… (or selection=<id>…), channel=sheet|email, with_reset=1, next=<list URL>.
+    Small batches are notified at once, bigger ones (> EDUCONNECT_NOTIFY_SYNC_MAX) in the
+    background; either way the answer is a redirect to the notification's page (progress, result,
+    « Télécharger le courrier au format PDF »). Accounts of another establishment: 404."""
     form = NotifyForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest("Demande de notification invalide.")
@@ -39,39 +67,36 @@ def notify(request, uai):
         with_reset=form.cleaned_data["with_reset"],
         request=request,
     )
-    if result.job is not None:
-        return redirect("notifications:job", uai=establishment.uai, public_id=result.job.public_id)
-    if result.pdf is not None:
-        response = HttpResponse(result.pdf, content_type="application/pdf")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="courriers-educonnect-{establishment.uai}-{stamp}.pdf"'
-        return _no_store(response)
-    return render(
-        request,
-        "notifications/notify_result.html",
-        {"establishment": establishment, "result": result, "title": "Notification des comptes"},
-    )
-
-
-@login_required
-@require_GET
-def job_detail(request, uai, public_id):
-    establishment = get_establishment_for(request.user, uai, Right.ADMINISTRATION)
-    job = job_for_requester(request.user, establishment, public_id)
-    if job.pdf_expires_at and job.pdf_expires_at <= timezone.now():
-        jobs.job_delete_pdf(job)
-    context = {"establishment": establishment, "job": job, "title": "Notification des comptes"}
-    template = "notifications/job.html#progress" if request.htmx else "notifications/job.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
+    job = result.job or jobs.job_record_done(actor=request.user, establishment=establishment, result=result)
+    url = reverse("notifications:job", kwargs={"uai": establishment.uai, "public_id": job.public_id})
+    back = _safe_next(request, request.POST.get("next", ""))
+    if back:
+        url += "?" + urlencode({"next": back})
+    response = HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
     return _no_store(response)
 
 
-@login_required
 @require_GET
-def job_pdf(request, uai, public_id):
+@administration_view
+def job_detail(request, establishment, public_id):
+    """The notification's page: progress bar polled by HTMX every 2 s until done, then the result."""
+    job = job_for_requester(request.user, establishment, public_id)
+    if job.pdf_expires_at and job.pdf_expires_at <= timezone.now():
+        jobs.job_delete_pdf(job)
+    context = {
+        "establishment": establishment,
+        "job": job,
+        "title": "Notification des comptes",
+        "back_url": _safe_next(request, request.GET.get("next", "")),
+    }
+    template = "notifications/job.html#progress" if request.htmx else "notifications/job.html"
+    return _no_store(render(request, template, context))
+
+
+@require_GET
+@administration_view
+def job_pdf(request, establishment, public_id):
     """The job's letters: only its requester, until the retention delay (then deleted, 404)."""
-    establishment = get_establishment_for(request.user, uai, Right.ADMINISTRATION)
     job = job_for_requester(request.user, establishment, public_id)
     if not job.pdf_path:
         raise Http404("Courrier introuvable")

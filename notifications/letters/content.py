@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import Account, AccountKind, AccountState
+from educonnect.text import fold
 
 from .table import WITH_PASSWORD, LetterCode
 
@@ -46,6 +47,7 @@ class Letter:
     password: str = ""
     division: str = ""
     children: tuple[str, ...] = field(default_factory=tuple)
+    sort_name: str = ""  # folded « NOM prénom »: letters go by class, then last name, then first name
 
     @property
     def greeting(self) -> str:
@@ -57,11 +59,7 @@ class Letter:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.division.casefold(), self.recipient_sort, self.identifier)
-
-    @property
-    def recipient_sort(self) -> str:
-        return self.recipient.casefold()
+        return (self.division.casefold(), self.sort_name or fold(self.recipient), self.identifier)
 
 
 BLANK = Letter(code="", audience="", recipient="", identifier="")
@@ -104,6 +102,7 @@ def letter_for_account(account: Account, *, code: LetterCode | str, password: st
             identifier=account.identifier,
             password=password,
             division=student.division.code if student.division_id else "",
+            sort_name=fold(f"{student.last_name} {student.first_name}"),
         )
     representative = account.representative
     children = sorted(
@@ -121,6 +120,7 @@ def letter_for_account(account: Account, *, code: LetterCode | str, password: st
         children=tuple(
             _person(c.first_name, c.last_name) + (f" ({c.division.code})" if c.division_id else "") for c in children
         ),
+        sort_name=fold(f"{representative.last_name} {representative.first_name}"),
     )
 
 
