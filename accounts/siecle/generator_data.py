@@ -203,7 +203,6 @@ LAST_NAMES = [
     "FERREIRA",
     "PEREIRA",
     "HADDAD",
-    "SABRIER",
 ]
 CONTACT_RELATIONSHIPS = ["38", "38", "39", "90", "41"]
 EMAIL_DOMAINS = ["example.org", "example.net", "example.com"]
