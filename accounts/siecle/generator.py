@@ -196,8 +196,9 @@ class _Builder:
         return self.export_date - datetime.timedelta(days=self.rng.randint(1, max(1, span)))
 
 
-def _plan_divisions(levels: list[data.Level], total: int) -> list[tuple[str, data.Level, int]]:
-    """Split `total` over the levels by weight, then each level into classes of 24–35."""
+def _plan_divisions(levels: list[data.Level], total: int, minimum: int = 1) -> list[tuple[str, data.Level, int]]:
+    """Split `total` over the levels by weight, then each level into classes of 24–35, at least
+    `minimum` classes per level (when --extra names « 4EME7 », every level gets 7 classes, smaller)."""
     weight = sum(level.weight for level in levels)
     shares = [int(total * level.weight / weight) for level in levels]
     for i in range(total - sum(shares)):
@@ -211,9 +212,22 @@ def _plan_divisions(levels: list[data.Level], total: int) -> list[tuple[str, dat
             count -= 1
         while n / count > 35:
             count += 1
+        count = min(max(count, minimum), n)
         for i in range(count):
             plan.append((f"{level.prefix}{i + 1}", level, n // count + (1 if i < n % count else 0)))
     return plan
+
+
+def _classes_named(extra: dict | None, levels: list[data.Level]) -> int:
+    """The highest class number --extra names in the generator's own naming (« 5EME7 » → 7)."""
+    highest = 1
+    for entry in (extra or {}).get("students", []):
+        code = entry["division"].upper()
+        level = _level_for(code, levels)
+        suffix = code[len(level.prefix) :]
+        if code.startswith(level.prefix) and suffix.isdigit():
+            highest = max(highest, int(suffix))
+    return highest
 
 
 def _level_for(code: str, levels: list[data.Level]) -> data.Level:
@@ -238,7 +252,7 @@ def generate(
     builder = _Builder(uai, seed, kind, export_date)
     rng = builder.rng
     inactifs = max(1, students // 100) if students >= 50 else 0
-    plan = _plan_divisions(levels, students - inactifs)
+    plan = _plan_divisions(levels, students - inactifs, _classes_named(extra, levels))
     divisions = {code: level for code, level, _n in plan}
     slots = [(code, level) for code, level, n in plan for _ in range(n)]
     rng.shuffle(slots)

@@ -27,7 +27,9 @@ class Command(BaseCommand):
             )
         except SiecleImportError as exc:
             if options["json"]:
-                self.stdout.write(json.dumps({"uai": (options["uai"] or "").upper(), "errors": exc.errors}))
+                self.stdout.write(
+                    json.dumps({"uai": (options["uai"] or "").upper(), "errors": exc.errors}, ensure_ascii=False)
+                )
             errors = "\n".join(f"  - {message}" for message in exc.errors)
             raise CommandError(f"Import SIECLE refusé, aucune donnée n'a été modifiée :\n{errors}") from exc
         if options["json"]:
