@@ -17,7 +17,7 @@ from educonnect.ratelimit import Limiter
 from . import recovery, services
 from .credentials import normalise_identifier
 from .forms import ForgottenIdentifierForm, ForgottenPasswordForm, NewPasswordForm, ResendActivationForm
-from .session import current_account
+from .session import current_account, pending_step
 
 recovery_limiter = Limiter("enduser-recovery", username_limit=3, ip_limit=20, window=3600, lockout=3600)
 
@@ -75,9 +75,12 @@ def resend_activation(request):
     form = ResendActivationForm(request.POST or None)
     if request.method == "POST":
         if enduser is not None and "identifier" not in request.POST:
-            if _allowed(enduser.identifier, request):
+            pending = pending_step(enduser)
+            if pending is not None:  # first sign-in not finished: nothing to resend yet
+                return redirect(pending)
+            if enduser.state == AccountState.ACTIVATING and _allowed(enduser.identifier, request):
                 services.account_resend_activation_by_user(account=enduser, request=request)
-            messages.success(request, f"Un nouveau mail d'activation vient d'être envoyé à {enduser.email}.")
+                messages.success(request, f"Un nouveau mail d'activation vient d'être envoyé à {enduser.email}.")
             return redirect("enduser:home")
         if form.is_valid():
             identifier = normalise_identifier(form.cleaned_data["identifier"])

@@ -177,3 +177,14 @@ def test_no_c07_when_the_transaction_rolls_back(django_capture_on_commit_callbac
         raise Boom
     assert callbacks == []
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_signed_in_resend_before_the_first_sign_in_is_done_leads_to_the_step(client):
+    account = AccountFactory(informed=True)
+    from accounts.passwords import provisional_password
+
+    sign_in(client, account.identifier, provisional_password(account))
+    response = client.post(reverse("enduser:resend_activation"))
+    assert response.url == reverse("enduser:first_password")
+    assert mail.outbox == []
