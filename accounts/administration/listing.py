@@ -24,6 +24,15 @@ def state_order(path: str) -> Case:
     )
 
 
+class AdminStudentFilterForm(StudentAccountFilterForm):
+    """The filters of the seed's Élèves tab, with its labels: Nom ou prénom, MEF, Classe, États des comptes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].label = "Classe"
+        self.fields["state"].label = "États des comptes"
+
+
 # Élèves -------------------------------------------------------------------------------------------
 
 STUDENT_NAME = ("student__last_name", "student__first_name")
@@ -36,7 +45,7 @@ ADMIN_STUDENTS = ListSpec(
         Column("information", "Dernière information", ("last_notified_at", *STUDENT_NAME)),
         Column("connexion", "Dernière connexion", ("last_login_at", *STUDENT_NAME)),
     ),
-    filter_form=StudentAccountFilterForm,
+    filter_form=AdminStudentFilterForm,
     default_sort="eleve",
     per_page=50,
 )
@@ -52,7 +61,7 @@ ACCOUNT = "representative__account__"
 REP_NAME = ("representative__last_name", "representative__first_name")
 
 
-class RepresentativeFilterForm(StudentAccountFilterForm):
+class RepresentativeFilterForm(AdminStudentFilterForm):
     """The six filters of the seed: « Nom ou prénom » (of the representative or of the student),
     MEF, Classe, États des comptes, Adresse mail (avec/sans), Origine des comptes."""
 

@@ -3,7 +3,7 @@ legal representatives), and a few more accounts in 3EME1."""
 
 import pytest
 
-from accounts.models import AccountKind
+from accounts.models import AccountKind, Responsibility
 from tests.factories import (
     AccountFactory,
     DivisionFactory,
@@ -23,8 +23,10 @@ def representative_account(establishment, last_name, first_name, children, *, em
     representative = LegalRepresentativeFactory(
         establishment=establishment, last_name=last_name, first_name=first_name, email=email, civility=civility
     )
-    for rank, child in enumerate(children, start=1):
-        ResponsibilityFactory(student=child, representative=representative, rank=rank)
+    relationship = Responsibility.Relationship.MOTHER if civility == "Mme" else Responsibility.Relationship.FATHER
+    for child in children:
+        rank = 1 if civility == "Mme" else 2
+        ResponsibilityFactory(student=child, representative=representative, rank=rank, relationship=relationship)
     return AccountFactory(
         kind=AccountKind.REPRESENTATIVE, student=None, representative=representative, email=email, **account
     )

@@ -191,3 +191,55 @@ def test_resend_activation_invalid_address_is_422(client, head, establishment):
     client.force_login(head)
     response = client.post(url("student_resend_activation", account), {"email": "pas-une-adresse"})
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("trait", [None, "informed", "activating", "activated"])
+def test_reset_identifier_is_allowed_in_every_state_and_the_old_one_stops_at_once(client, head, establishment, trait):
+    from accounts.enduser.credentials import check_credentials
+    from tests.factories import CHOSEN_PASSWORD
+
+    student = StudentFactory(establishment=establishment, first_name="Éloïse", last_name="D'Arc")
+    account = AccountFactory(student=student, identifier="eloise.darc", **({trait: True} if trait else {}))
+    password = provisional_password(account) or CHOSEN_PASSWORD
+    assert check_credentials("eloise.darc", password).account == account
+    state, version = account.state, account.session_version
+    client.force_login(head)
+    client.post(url("student_reset_identifier", account))
+    account.refresh_from_db()
+    assert account.identifier == "eloise.darc1"
+    assert account.state == state
+    assert account.session_version == version + 1  # open end-user sessions are ended
+    assert check_credentials("eloise.darc", password).account is None
+    assert check_credentials("eloise.darc1", password).account == account
+
+
+def test_reset_identifier_skips_identifiers_taken_anywhere(head, establishment, other_establishment):
+    from accounts.identity import account_reset_identifier
+
+    AccountFactory(student=StudentFactory(establishment=other_establishment), identifier="paul.dubois1")
+    account = AccountFactory(student=StudentFactory(establishment=establishment), identifier="paul.dubois")
+    assert account_reset_identifier(actor=head, establishment=establishment, account=account) == "paul.dubois2"
+
+
+def test_reset_identifier_refuses_an_account_of_another_establishment(head, establishment, other_establishment):
+    from accounts.identity import account_reset_identifier
+
+    foreign = AccountFactory(student=StudentFactory(establishment=other_establishment))
+    with pytest.raises(Account.DoesNotExist):
+        account_reset_identifier(actor=head, establishment=establishment, account=foreign)
+
+
+@pytest.mark.parametrize(
+    ("trait", "reset_enabled", "resend_enabled"),
+    [(None, False, False), ("informed", True, False), ("activating", True, True), ("activated", True, False)],
+)
+def test_account_page_buttons_follow_the_action_matrix(
+    client, head, establishment, trait, reset_enabled, resend_enabled
+):
+    account = AccountFactory(student=StudentFactory(establishment=establishment), **({trait: True} if trait else {}))
+    client.force_login(head)
+    body = page_text(client.get(url("student", account)))
+    assert (f'href="{url("student_reset_password", account)}"' in body) is reset_enabled
+    assert (f'href="{url("student_resend_activation", account)}"' in body) is resend_enabled
+    assert f'href="{url("student_reset_identifier", account)}"' in body
+    assert f'href="{url("student_inform", account)}"' in body

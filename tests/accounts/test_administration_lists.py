@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import AccountOrigin
 from accounts.passwords import provisional_password
 from educonnect.models import AuditAction, AuditEvent
-from tests.accounts.administration_fixtures import representative_account
+from tests.accounts.administration_fixtures import class_3eme1, family, on_intranet, representative_account  # noqa: F401
 from tests.factories import AccountFactory, DivisionFactory, StudentFactory
 
 pytestmark = pytest.mark.usefixtures("on_intranet")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import AccountState
+from tests.accounts.administration_fixtures import class_3eme1, family, on_intranet  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("on_intranet")
 

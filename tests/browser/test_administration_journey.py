@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts.models import AccountState
+from tests.accounts.administration_fixtures import class_3eme1, family  # noqa: F401
 from tests.browser.helpers import login_as
 
 HOME = "/administration/0380111P/"

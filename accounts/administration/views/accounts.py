@@ -47,6 +47,7 @@ def account_context(request, establishment, account: Account, **extra) -> dict:
         "owner": account.owner,
         "is_student": is_student,
         "person": "l'élève" if is_student else "le représentant légal",
+        "of_person": "de l'élève" if is_student else "du représentant légal",
         "password": provisional_password(account),
         "linked": (
             selectors.linked_representatives(account.student)
