@@ -33,7 +33,7 @@ def _shot(page, directory, name):
     page.screenshot(path=os.path.join(directory, f"{name}.png"), full_page=True)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_head_delegates_then_revokes_depannage(browser, live_server, catalogue, head, staff, settings, screenshot_dir):
     settings.EDUCONNECT_INTRANET_NETWORKS = []  # every client is outside the administrative network
     base = live_server.url

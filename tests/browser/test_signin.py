@@ -15,7 +15,7 @@ def catalogue(transactional_db):
     load_catalogue(Domain, Service)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_signin_form_signs_in_and_out(page, live_server, catalogue, head, screenshot_dir):
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/connexion/?next=/")
