@@ -1,5 +1,6 @@
 """/compte/oubli/ and /compte/reinitialiser/<token>/: forgotten password and identifier."""
 
+import re
 import time
 from unittest import mock
 
@@ -178,3 +179,23 @@ def test_recovery_requests_are_throttled(client, mails):
         ask_password(client, account.identifier)
     assert len(mails) == 3  # past the limit, the same answer but nothing sent
     assert Account.objects.get(pk=account.pk).reset_requested
+
+
+@pytest.mark.django_db
+def test_staff_account_page_shows_the_request_until_completed(client, head, establishment, settings, mails):
+    settings.EDUCONNECT_INTRANET_NETWORKS = ["127.0.0.0/8"]  # no OTP from the intranet
+    account = AccountFactory(for_representative=True, activated=True, representative__establishment=establishment)
+    staff = client.__class__()
+    staff.force_login(head)
+    page_url = reverse("administration:representative", kwargs={"uai": establishment.uai, "account_id": account.pk})
+
+    def shown() -> str:
+        html = staff.get(page_url).content.decode()
+        return re.search(r"Demande de réinitialisation de mot de passe</dt><dd>(\w+)</dd>", html).group(1)
+
+    assert shown() == "Non"
+    ask_password(client, account.identifier)
+    assert shown() == "Oui"
+    path = link_in(mails[0].body, "/compte/reinitialiser/")
+    client.post(path, {"new_password1": NEW, "new_password2": NEW})
+    assert shown() == "Non"
