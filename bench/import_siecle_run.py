@@ -1,0 +1,85 @@
+"""The Python side of bench/import_siecle (run that script: it prepares the database first)."""
+
+import datetime
+import logging
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+UAI = "0350028R"  # a real lycée of 2,078 pupils (siecle-format.md §6)
+
+
+def server_cpu(connection) -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine)."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main(students: int) -> int:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "educonnect.settings")
+    import django
+
+    django.setup()
+    logging.disable(logging.INFO)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Account
+    from accounts.siecle.generator import generate
+    from accounts.siecle.importer import siecle_import
+
+    print(
+        f"SIECLE import benchmark — {connection.vendor}, {os.cpu_count()} CPU, "
+        f"load average {os.getloadavg()[0]:.1f}, {datetime.date.today()}"
+    )
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        manifest = generate(tmp, uai=UAI, students=students, seed=2500, kind="lycee")
+        size = sum(p.stat().st_size for p in Path(tmp).iterdir())
+        print(
+            f"generated {manifest.students} students, {manifest.representatives} legal representatives, "
+            f"{len(manifest.divisions)} classes in {time.perf_counter() - started:.2f} s ({size / 1024:.0f} KiB of zips)"
+        )
+        paths = sorted(str(p) for p in Path(tmp).iterdir())
+        for run in ("first import", "unchanged re-import"):
+            server = server_cpu(connection)
+            wall, cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as queries:
+                report = siecle_import(paths=paths, actor_label="bench")
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            server = server_cpu(connection) - server
+            results[run] = wall
+            s, r = report.students, report.representatives
+            print(
+                f"{run:20s} {wall:6.2f} s wall, {cpu:5.2f} s CPU + {server:5.2f} s PostgreSQL CPU, "
+                f"{len(queries):3d} queries — students +{s.created} ~{s.updated} ={s.unchanged} -{s.left}; "
+                f"representatives +{r.created} ~{r.updated} ={r.unchanged} -{r.left}; "
+                f"accounts {report.student_accounts}+{report.representative_accounts}"
+            )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"accounts in database: {Account.objects.count()}; peak RSS of the process: {peak:.0f} MiB")
+    met = results["first import"] <= 10 and results["unchanged re-import"] <= 5
+    print(
+        "targets (first ≤ 10 s, re-import ≤ 5 s) on wall time:",
+        "met" if met else "NOT met",
+        f"(load average now {os.getloadavg()[0]:.1f}; wall time includes waiting for a CPU)",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 2500))
