@@ -218,3 +218,25 @@ def test_staff_without_right_sees_a_clear_message(intranet, staff):
     response = client.get("/")
     assert "Aucune application disponible" in response.text
     assert client.get(f"/delegations/{UAI}/").status_code == 404
+
+
+def test_several_establishments_offer_the_chooser(intranet, fast_hashing, head, other_establishment):
+    from delegations.models import Assignment
+    from tests.factories import AssignmentFactory
+
+    AssignmentFactory(user=head, establishment=other_establishment, function=Assignment.Function.DIR)
+    client = Client()
+    client.force_login(head)
+    first = client.get("/").text
+    assert "Choisir un établissement" in first
+    assert f'<option value="{UAI}"' in first and f'<option value="{OTHER}"' in first
+    chosen = client.get(f"/?uai={OTHER}").text
+    assert f"/delegations/{OTHER}/" in chosen and f"/delegations/{UAI}/" not in chosen
+    # An establishment not held is never shown, whatever the query string says.
+    assert "0999999Z" not in client.get("/?uai=0999999Z").text
+
+
+def test_single_establishment_has_no_chooser(intranet, fast_hashing, head):
+    client = Client()
+    client.force_login(head)
+    assert "Choisir un établissement" not in client.get("/").text
