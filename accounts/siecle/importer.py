@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountKind, Student
@@ -100,7 +100,12 @@ def siecle_import(
     with every problem found, before writing anything when a file is bad."""
     bundle = read_bundle(list(paths), uai=uai)
     check_against_database(bundle)
-    return _write(bundle, name=name, actor=actor, actor_label=actor_label, today=today or timezone.localdate())
+    try:
+        return _write(bundle, name=name, actor=actor, actor_label=actor_label, today=today or timezone.localdate())
+    except IntegrityError as exc:  # e.g. an identifier taken meanwhile by a concurrent import
+        raise SiecleImportError(
+            [f"Import SIECLE : écriture concurrente détectée ({exc.__class__.__name__}) ; relancez l'import"]
+        ) from exc
 
 
 @transaction.atomic

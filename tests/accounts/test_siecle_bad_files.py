@@ -326,3 +326,16 @@ def test_json_error_output_then_non_zero_exit(tmp_path):
         call_command("import_siecle", *map(str, files.values()), json=True, stdout=out)
     payload = json.loads(out.getvalue())
     assert payload["errors"] == ["ElevesSansAdresses.xml : élève ELEVE_ID=1003 : champ PRENOM : valeur manquante"]
+
+
+def test_concurrent_write_conflict_is_reported_and_rolled_back(monkeypatch):
+    from django.db import IntegrityError
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(importer, "accounts_precreate", clash)
+    before = counts()
+    with pytest.raises(SiecleImportError, match="écriture concurrente détectée"):
+        siecle_import(paths=fixture_files("new"))
+    assert counts() == before
