@@ -66,5 +66,11 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=STATIC_BASE, url_fetcher=RestrictedURLFetcher()).write_pdf()
 
 
+def layout_html(html: str):
+    """Lay out `html` without writing it: the WeasyPrint Document (pages and their boxes), for
+    callers that read where things landed (notifications.letters) before `write_pdf()`."""
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=RestrictedURLFetcher()).render()
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     return html_to_pdf(render_to_string(template_name, context))

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
-from educonnect.pdf import STATIC_BASE, RestrictedURLFetcher, html_to_pdf
+from educonnect.pdf import html_to_pdf, layout_html
 
 from .content import BLANK, Letter, LetterHead
 from .pdfstream import EmbeddedFont, Name, StreamingPdf, import_page_as_form
@@ -111,7 +110,7 @@ def _lines(letter: Letter, name: str) -> list[str]:
 class _Template:
     def __init__(self, out: StreamingPdf, head: LetterHead):
         html = letters_html([(head, BLANK)])
-        document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=RestrictedURLFetcher()).render()
+        document = layout_html(html)
         if len(document.pages) != 1:
             raise ValueError(f"the {head.code} letter does not fit on one page")
         self.slots = _slots(document)
