@@ -35,7 +35,7 @@ def _new_identifier(account: Account) -> str:
 def account_reset_identifier(*, actor, establishment: Establishment, account: Account, request=None) -> str:
     """Give `account` a new identifier; returns it. Audited with the old and the new identifier."""
     account = (
-        Account.objects.select_for_update()
+        Account.objects.select_for_update(of=("self",))
         .select_related("student", "representative")
         .get(pk=account.pk, establishment=establishment)
     )
