@@ -30,6 +30,7 @@ class Bundle:
     uai: str
     header: Header
     labels: list[str]
+    eleves_label: str = ""
     students: dict[str, StudentRecord] = field(default_factory=dict)
     persons: dict[str, PersonRecord] = field(default_factory=dict)
     addresses: dict[str, AddressRecord] = field(default_factory=dict)
@@ -81,6 +82,7 @@ def read_bundle(paths: list[str | Path], *, uai: str | None = None) -> Bundle:
         uai=target,
         header=header,
         labels=[e.label for e in exports.values()],
+        eleves_label=eleves_export.label,
         students=eleves_export.students,
         persons=resp.persons,
         addresses=resp.addresses,

@@ -72,7 +72,7 @@ def check_against_database(bundle: Bundle) -> None:
     by_ine = {s.ine: s for s in bundle.students.values() if s.ine}
     errors = []
     holders = Student.objects.filter(establishment__uai=bundle.uai, ine__in=list(by_ine)).values_list("eleve_id", "ine")
-    label = bundle.labels[0]
+    label = bundle.eleves_label
     for eleve_id, ine in holders:
         record = by_ine[ine]
         if record.eleve_id == eleve_id:

@@ -114,9 +114,9 @@ def test_ine_held_by_another_student_of_the_establishment_is_refused(tmp_path):
     before = snapshot()
     with pytest.raises(
         CommandError,
-        match=r"ELEVE_ID=1002 : champ ID_NATIONAL : INE « 100000099AB » déjà porté par l'élève ELEVE_ID=999",
+        match=r"ElevesSansAdresses.xml : élève ELEVE_ID=1002 : champ ID_NATIONAL : INE « 100000099AB » déjà porté par l'élève ELEVE_ID=999",
     ):
-        run_json(*files.values())
+        run_json(*reversed(files.values()))
     assert snapshot() == before
 
 
