@@ -29,6 +29,14 @@ def _sign_in(page, base, username):
     expect(page.get_by_role("heading", name="Accédez à vos applications")).to_be_visible()
 
 
+def _new_page(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+    # A loaded CI machine can be slow to serve the first page: be patient with navigations.
+    context.set_default_navigation_timeout(60_000)
+    context.set_default_timeout(20_000)
+    return context.new_page()
+
+
 def _shot(page, directory, name):
     page.screenshot(path=os.path.join(directory, f"{name}.png"), full_page=True)
 
@@ -37,8 +45,8 @@ def _shot(page, directory, name):
 def test_head_delegates_then_revokes_depannage(browser, live_server, catalogue, head, staff, settings, screenshot_dir):
     settings.EDUCONNECT_INTRANET_NETWORKS = []  # every client is outside the administrative network
     base = live_server.url
-    head_page = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000}).new_page()
-    staff_page = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000}).new_page()
+    head_page = _new_page(browser)
+    staff_page = _new_page(browser)
 
     # Mme JAMIER signs in; DELEG-CE asks for the second factor, which she enrols.
     _sign_in(head_page, base, "monique.jamier")
