@@ -4,6 +4,7 @@ import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from delegations.permissions import Right, get_establishment_for
-from educonnect.otp import otp_required_unless_intranet
+from educonnect.otp import otp_redirect_if_needed
 
 from .charts import stacked_bars
 from .exports import statistics_csv
@@ -22,17 +23,19 @@ from .tables import SERIES, build_series
 
 
 def statistics_view(view):
-    """Signed-in staff (second factor outside the intranet) holding « Administration des comptes » on
-    the establishment of the URL, else 404; `view(request, establishment)`; Vary: HX-Request."""
+    """Signed-in staff holding « Administration des comptes » on the establishment of the URL, else 404
+    (checked before the second factor, as in the rest of the administration module: a stranger gets
+    404 whether or not they hold one); then the OTP gate outside the intranet;
+    `view(request, establishment)`; Vary: HX-Request."""
 
     @functools.wraps(view)
     def wrapper(request, uai: str):
         establishment = get_establishment_for(request.user, uai, Right.ADMINISTRATION)
-        response = view(request, establishment)
+        response = otp_redirect_if_needed(request) or view(request, establishment)
         patch_vary_headers(response, ["HX-Request"])
         return response
 
-    return otp_required_unless_intranet(wrapper)
+    return login_required(wrapper)
 
 
 def _read_filters(data, establishment):

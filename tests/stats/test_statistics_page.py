@@ -209,3 +209,18 @@ def test_second_factor_needed_outside_the_intranet(client, head, school, setting
     response = client.get(URL)
     assert response.status_code == 302
     assert "/otp/" in response["Location"]
+
+
+def test_stranger_outside_the_intranet_is_404_before_any_second_factor(
+    client, stranger_from_other_establishment, school, settings
+):
+    settings.EDUCONNECT_INTRANET_NETWORKS = ["10.0.0.0/8"]
+    client.force_login(stranger_from_other_establishment)
+    assert client.get(URL).status_code == 404
+
+
+def test_page_keeps_the_module_stylesheets(client, head, school):
+    client.force_login(head)
+    html = client.get(URL).content.decode()
+    assert "stats/stats.css" in html
+    assert "accounts/lists.css" in html  # the module's own stylesheets (block.super)
