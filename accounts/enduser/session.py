@@ -18,7 +18,6 @@ from accounts.models import Account, AccountState
 
 ACCOUNT_KEY = "educonnect_account_id"
 VERSION_KEY = "educonnect_session_version"
-PENDING_EMAIL_KEY = "educonnect_pending_email"
 
 
 def sign_in(request, account: Account) -> None:
@@ -45,8 +44,9 @@ def current_account(request) -> Account | None:
     account = None
     account_id = request.session.get(ACCOUNT_KEY)
     if account_id is not None:
-        if STAFF_SESSION_KEY in request.session:
-            sign_out(request)
+        if STAFF_SESSION_KEY in request.session:  # a staff login came later: drop only our keys
+            for key in (ACCOUNT_KEY, VERSION_KEY):
+                request.session.pop(key, None)
         else:
             account = Account.objects.select_related("establishment").filter(pk=account_id).first()
             if account is None or account.session_version != request.session.get(VERSION_KEY):

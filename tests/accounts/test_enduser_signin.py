@@ -190,6 +190,8 @@ def test_a_session_that_also_holds_a_staff_login_is_not_an_enduser_session(clien
     response = client.get(reverse("enduser:home"))
     assert response.status_code == 302
     assert response.url == LOGIN
+    assert ACCOUNT_KEY not in client.session
+    assert client.session["_auth_user_id"] == str(staff.pk)  # the staff login itself is left alone
 
 
 @pytest.mark.django_db
