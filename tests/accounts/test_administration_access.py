@@ -123,3 +123,47 @@ def test_choose_among_several_establishments(client, head, other_establishment):
 def test_index_without_any_establishment_is_404(client, delegate_depannage):
     client.force_login(delegate_depannage)
     assert client.get(reverse("administration:index")).status_code == 404
+
+
+def module_posts(family):
+    uai = "0380111P"
+    lena, famer = family["lena"], family["famer"]
+    account = {"uai": uai, "account_id": lena.pk}
+    return [
+        (reverse("administration:student_reset_identifier", kwargs=account), {}),
+        (reverse("administration:student_reset_password", kwargs=account), {}),
+        (reverse("administration:representative_reset_identifier", kwargs={"uai": uai, "account_id": famer.pk}), {}),
+        (reverse("administration:students_reset", kwargs={"uai": uai}), {"selection": [lena.pk], "confirm": "1"}),
+        (reverse("administration:students_list", kwargs={"uai": uai}), {"selection": [lena.pk], "format": "csv"}),
+        (reverse("administration:students_notify", kwargs={"uai": uai}), {"selection": [lena.pk]}),
+        (reverse("administration:representatives_reset", kwargs={"uai": uai}), {"select_all": "1", "confirm": "1"}),
+        (reverse("parametres:switch", kwargs={"uai": uai}), {"audience": "eleves", "on": "1"}),
+    ]
+
+
+@pytest.mark.usefixtures("on_intranet")
+@pytest.mark.parametrize("persona", ["delegate_depannage", "staff", "stranger_from_other_establishment"])
+def test_writes_without_the_administration_right_are_404_and_change_nothing(client, request, family, persona):
+    from accounts.models import Account
+    from educonnect.models import AuditEvent
+
+    before = list(Account.objects.order_by("pk").values_list("identifier", "provisional_password_encrypted"))
+    client.force_login(request.getfixturevalue(persona))
+    for url, data in module_posts(family):
+        assert client.post(url, data).status_code == 404, (persona, url)
+    assert list(Account.objects.order_by("pk").values_list("identifier", "provisional_password_encrypted")) == before
+    written = ["password_reset", "identifier_reset", "accounts_listed", "parameter_changed", "account_notified"]
+    assert not AuditEvent.objects.filter(action__in=written).exists()
+
+
+@pytest.mark.usefixtures("on_intranet")
+def test_revoked_delegation_takes_effect_on_the_next_request(client, delegate_admin, family):
+    from delegations.models import Delegation
+
+    client.force_login(delegate_admin)
+    url = reverse("administration:home", kwargs={"uai": "0380111P"})
+    assert client.get(url).status_code == 200
+    Delegation.objects.filter(grantee=delegate_admin).update(
+        revoked_at="2026-01-01T00:00:00Z", revoked_by=delegate_admin
+    )
+    assert client.get(url).status_code == 404
