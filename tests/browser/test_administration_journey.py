@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from accounts.models import AccountState
 from tests.accounts.administration_fixtures import class_3eme1, family  # noqa: F401
 from tests.browser.helpers import login_as
+from tests.notifications.test_parametres_screen import local_site  # noqa: F401
 
 HOME = "/administration/0380111P/"
 
@@ -101,7 +102,8 @@ def test_jamier_notifies_3eme1_without_email_and_resets_an_identifier(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_screens_students_and_parameters(page, live_server, head, family, screenshot_dir):
+def test_screens_students_and_parameters(page, live_server, head, family, screenshot_dir, settings, local_site):
+    settings.EDUCONNECT_PARAMETERS_URL_SCHEMES = ["https", "http"]  # the local test site speaks HTTP
     login_as(page, live_server, head)
     page.goto(live_server.url + HOME + "eleves/")
     expect(page.get_by_role("heading", name="Gestion des comptes élèves")).to_be_visible()
@@ -115,6 +117,27 @@ def test_screens_students_and_parameters(page, live_server, head, family, screen
     expect(page.get_by_text("Avec réinitialisation du mot de passe", exact=True)).to_be_visible()
     shot(page, screenshot_dir, "student-inform")
 
+    # Bulk password reset on the whole list: one account is never informed, and is left out.
+    page.get_by_role("link", name="Élèves", exact=True).first.click()
+    page.locator('label[for="select-all"]').click()
+    page.get_by_role("button", name="Réinitialiser les mots de passe").click()
+    expect(page.get_by_text("Êtes-vous sûr de vouloir réinitialiser le mot de passe de 2 comptes ?")).to_be_visible()
+    shot(page, screenshot_dir, "bulk-reset-confirm")
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.get_by_text("Les mots de passe de 2 comptes ont bien été réinitialisés.")).to_be_visible()
+    shot(page, screenshot_dir, "bulk-reset-result")
+
+    page.get_by_role("link", name="Retour à la liste").click()
+    page.locator('label[for="select-all"]').click()
+    page.get_by_role("button", name="Lister les comptes").click()
+    expect(page.get_by_text("Imprimer la liste (format PDF)")).to_be_visible()
+    shot(page, screenshot_dir, "list-choose")
+
     page.get_by_role("link", name="Paramètres", exact=True).first.click()
     expect(page.get_by_role("heading", name="Courriers et mails de communication")).to_be_visible()
+    page.get_by_label("Adresse internet").first.fill(local_site)
+    page.get_by_role("button", name="Vérifier").first.click()
+    expect(page.get_by_text("L'adresse a bien été vérifiée")).to_be_visible()
+    page.locator('label[for="switch-eleves"]').click()
+    expect(page.get_by_text("L'adresse est intégrée dans les courriers et mails.")).to_be_visible()
     shot(page, screenshot_dir, "parameters")
