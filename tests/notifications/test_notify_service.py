@@ -140,3 +140,29 @@ def test_paramètres_address_switched_on_is_printed(head, establishment, student
     )
     (text,) = pdf_pages(notify(head, establishment, [students["arnaud"]]).pdf)
     assert "https://ent.example.fr" in text and "off.example.fr" not in text
+
+
+def test_representative_sheet_names_their_children_of_this_establishment_only(
+    head, establishment, other_establishment, family
+):
+    from tests.factories import ResponsibilityFactory, StudentFactory
+
+    elsewhere = StudentFactory(establishment=other_establishment, last_name="DUPONT", first_name="Maël")
+    ResponsibilityFactory(student=elsewhere, representative=family["mother"].representative, rank=3)
+    (text,) = pdf_pages(notify(head, establishment, [family["mother"]]).pdf)
+    assert "Céline DUPONT" in text and "celine.dupont114" in text and password_of(family["mother"]) in text
+    assert "Léa DUPONT (3EME1)" in text and "Enzo DUPONT (3EME2)" in text
+    assert "Maël" not in text
+
+
+def test_an_expired_provisional_password_is_renewed_for_a_letter_that_prints_one(head, establishment, students):
+    import datetime
+
+    from django.utils import timezone
+
+    zola = students["zola"]
+    zola.provisional_password_expires_at = timezone.now() - datetime.timedelta(days=1)
+    zola.save()
+    (text,) = pdf_pages(notify(head, establishment, [zola]).pdf)
+    fresh = password_of(zola)
+    assert fresh and fresh in text
