@@ -4,6 +4,8 @@ of the search) and resolved within the scoped queryset: a foreign id answers 404
 applies the action matrix account by account and reports the outcome per state."""
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ... import matrix
 from ...exports import accounts_list
-from ...lists import SORT_PARAM, resolve_selection, selection_hidden_fields
+from ...lists import SORT_PARAM, ListSpec, resolve_selection, selection_hidden_fields
 from ...models import Account, AccountState
 from ...resets import accounts_reset_passwords
 from ..access import administration_view, no_store
@@ -27,9 +29,15 @@ FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 NOTIFY_URL_NAME = "notifications:notify"
 
 
+@dataclass(frozen=True)
 class Population:
-    def __init__(self, key: str, spec, rows, noun: str, file_stem: str):
-        self.key, self.spec, self.rows, self.noun, self.file_stem = key, spec, rows, noun, file_stem
+    """One of the two lists: its key in URL names, its spec, its scoped rows selector."""
+
+    key: str
+    spec: ListSpec
+    rows: Callable
+    noun: str
+    file_stem: str
 
 
 POPULATIONS = {
@@ -112,8 +120,12 @@ def reset_passwords(request, establishment, population: str):
     population, rows, accounts = _selection(request, establishment, population)
     if not accounts:
         return _nothing_selected(request, establishment, population)
-    allowed = [a for a in accounts if matrix.can_reset_password(a)[0]]
-    refused = [a.get_state_display() for a in accounts if not matrix.can_reset_password(a)[0]]
+    allowed, refused = [], []
+    for account in accounts:
+        if matrix.can_reset_password(account)[0]:
+            allowed.append(account)
+        else:
+            refused.append(account.get_state_display())
     context = _context(request, establishment, population, accounts)
     context.update(allowed_count=len(allowed), refusals=outcome_summary(refused, "non réinitialisé"))
     if request.POST.get("confirm") != "1" or not allowed:
