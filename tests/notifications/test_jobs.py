@@ -251,3 +251,15 @@ def test_resume_command_enqueues_unfinished_jobs(finished_job, monkeypatch, caps
     call_command("resume_notification_jobs")
     assert [j.pk for j in enqueued] == [finished_job.pk]
     assert "1 notification(s) relancée(s)." in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_runs_an_enqueued_job(head, establishment, many_students, small_threshold, settings):
+    """The real backend: `accounts_notify` enqueues after commit, `manage.py db_worker` runs it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = accounts_notify(
+        actor=head, establishment=establishment, accounts=many_students, channel="sheet", with_reset=False
+    ).job
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*")
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.processed == 7 and jobs.pdf_file(job).is_file()
