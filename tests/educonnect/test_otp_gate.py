@@ -85,3 +85,16 @@ def test_htmx_requests_get_a_client_redirect(networks):
 def test_empty_intranet_list_means_everyone_needs_otp(settings):
     settings.EDUCONNECT_INTRANET_NETWORKS = []
     assert protected(_request(remote="127.0.0.1")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_deleg_ce_through_the_stack_ignores_a_spoofed_header(client, head, settings):
+    settings.EDUCONNECT_INTRANET_NETWORKS = ["10.0.0.0/8"]
+    settings.EDUCONNECT_TRUSTED_PROXIES = ["192.0.2.1/32"]
+    client.force_login(head)
+    spoofed = client.get("/delegations/0380111P/", REMOTE_ADDR="203.0.113.10", HTTP_X_FORWARDED_FOR="10.1.2.3")
+    assert spoofed.status_code == 302 and spoofed["Location"].startswith("/otp/?next=")
+    proxied = client.get("/delegations/0380111P/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="10.1.2.3")
+    assert proxied.status_code == 200
+    outside = client.get("/delegations/0380111P/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.10")
+    assert outside.status_code == 302
