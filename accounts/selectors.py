@@ -22,8 +22,9 @@ def student_accounts_visible_to(
     list: « no filter = the whole establishment »), with what a row shows, in one query."""
     if not has_right(user, establishment, right):
         return Account.objects.none()
+    # Scoped through the student (the account's own establishment is the same one): the planner then
+    # walks the students of the establishment and reaches each account by its unique student_id.
     return Account.objects.filter(
-        establishment=establishment,
         kind=AccountKind.STUDENT,
         student__establishment=establishment,
         student__is_active=True,

@@ -15,6 +15,18 @@ def name_terms(text: str) -> list[str]:
     return fold(text).split()[:6]
 
 
+def _once(load):
+    """A choices callable that queries once per form."""
+    cache = []
+
+    def choices():
+        if not cache:
+            cache.append(load())
+        return cache[0]
+
+    return choices
+
+
 class StudentAccountFilterForm(ListFilterForm):
     """Choices are read once per request (two small queries), whatever the number of rows."""
 
@@ -30,12 +42,24 @@ class StudentAccountFilterForm(ListFilterForm):
     def __init__(self, *args, establishment, **kwargs):
         super().__init__(*args, **kwargs)
         self.establishment = establishment
-        mefs = (
-            Mef.objects.filter(establishment=establishment).order_by("code").values_list("pk", "short_label", "label")
+        # Lazy: read only when rendered or when a value must be validated (an HTMX search by name
+        # needs neither).
+        self.fields["mef"].choices = _once(
+            lambda: (
+                [("", "Tous les MEF")]
+                + [
+                    (pk, short or label)
+                    for pk, short, label in Mef.objects.filter(establishment=establishment)
+                    .order_by("code")
+                    .values_list("pk", "short_label", "label")
+                ]
+            )
         )
-        self.fields["mef"].choices = [("", "Tous les MEF")] + [(pk, short or label) for pk, short, label in mefs]
-        divisions = Division.objects.filter(establishment=establishment).order_by("code").values_list("pk", "code")
-        self.fields["division"].choices = list(divisions)
+        self.fields["division"].choices = _once(
+            lambda: list(
+                Division.objects.filter(establishment=establishment).order_by("code").values_list("pk", "code")
+            )
+        )
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data
@@ -55,6 +79,8 @@ class StudentAccountFilterForm(ListFilterForm):
         if not self.is_bound or not self.is_valid():
             return []
         chosen = {str(v) for v in self.cleaned_data.get(name) or []}
+        if not chosen:
+            return []
         return [str(label) for value, label in self.fields[name].choices if str(value) in chosen]
 
     @property
@@ -66,3 +92,11 @@ class StudentAccountFilterForm(ListFilterForm):
     def state_summary(self) -> str:
         labels = self.chosen_labels("state")
         return ", ".join(labels) if labels else "Tous les états"
+
+    @property
+    def division_options(self):
+        return self.checkbox_options_html("division")
+
+    @property
+    def state_options(self):
+        return self.checkbox_options_html("state")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html import escape
 
 from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from ..lists import Column, ListSpec
 from ..lists.filters import StudentAccountFilterForm
@@ -52,11 +55,16 @@ class StudentRow:
     password: str | None
     can_reset: bool
     refusal: str
+    # The row's <tr>, when rendered by a RowRenderer (see `rendered`).
+    html: str = ""
 
     @classmethod
     def of(cls, account: Account, password: str | None = None) -> StudentRow:
         allowed, reason = can_reset_password(account)
         return cls(account, password or provisional_password(account), allowed, reason)
+
+    def rendered(self, renderer: RowRenderer) -> StudentRow:
+        return replace(self, html=renderer(self))
 
     @property
     def student(self):
@@ -78,3 +86,63 @@ class StudentRow:
     @property
     def badge_class(self) -> str:
         return STATE_BADGES.get(self.account.state, "")
+
+
+# A row is rendered in Python (format_html escapes every value): 50 rows × 25 template lookups were
+# most of the page's time, and this list must stay several times faster than the admin changelist.
+ROW_HTML = (
+    '<tr id="account-{pk}">'
+    '<td class="ec-col-check"><div class="fr-checkbox-group fr-checkbox-group--sm">'
+    '<input type="checkbox" id="select-{pk}" name="selection" value="{pk}">'
+    '<label class="fr-label" for="select-{pk}"><span class="fr-sr-only">Sélectionner {name}</span></label>'
+    "</div></td>"
+    "<td>{display_name}</td><td>{division}</td><td>{mef}</td><td>{identifier}</td>"
+    '<td><span class="ec-secret" data-ec-password>{password}</span></td>'
+    '<td><p class="fr-badge fr-badge--sm {badge}">{state}</p></td>'
+    "<td>{email}</td>"
+    '<td class="ec-col-action">{action}</td>'
+    "</tr>"
+)
+RESET_LINK_HTML = (
+    '<a class="fr-btn fr-btn--sm fr-btn--secondary" href="{url}" hx-get="{url}" hx-target="#account-{pk}" '
+    'hx-swap="outerHTML">Réinitialiser le mot de passe</a>'
+)
+REFUSED_HTML = (
+    '<button class="fr-btn fr-btn--sm fr-btn--secondary" type="button" disabled aria-describedby="why-{pk}">'
+    "Réinitialiser le mot de passe</button>"
+    '<details class="ec-why"><summary>Pourquoi ?</summary><p id="why-{pk}">{reason}</p></details>'
+)
+_PK = 987654321
+
+
+class RowRenderer:
+    """Renders the rows of one establishment's list; the reset URL is reversed once."""
+
+    def __init__(self, establishment, querystring: str = ""):
+        self.reset_url = reverse("troubleshooting:reset_password", args=[establishment.uai, _PK])
+        self.suffix = f"?{querystring}" if querystring else ""
+
+    def __call__(self, row: StudentRow) -> SafeString:
+        account, student = row.account, row.account.student
+        pk = account.pk
+        if row.can_reset:
+            url = escape(self.reset_url.replace(str(_PK), str(pk)) + self.suffix)
+            action = RESET_LINK_HTML.format(url=url, pk=pk)
+        else:
+            action = REFUSED_HTML.format(pk=pk, reason=escape(row.refusal))
+        # Every value is escaped (html.escape with quote=True, like django.utils.html.escape).
+        return mark_safe(  # noqa: S308
+            ROW_HTML.format(
+                pk=pk,
+                name=escape(row.name),
+                display_name=escape(f"{student.first_name} {student.last_name.title()}"),
+                division=escape(student.division.code if student.division else "—"),
+                mef=escape(str(student.mef) if student.mef else "—"),
+                identifier=escape(account.identifier),
+                password=escape(row.shown_password),
+                badge=row.badge_class,
+                state=escape(account.get_state_display()),
+                email=escape(row.email),
+                action=action,
+            )
+        )

@@ -15,7 +15,7 @@ from delegations.permissions import Right, abilities, get_establishment_for
 from ..lists import build_list
 from ..resets import ResetRefused, account_reset_password
 from ..selectors import student_accounts_visible_to
-from .listing import STUDENT_ACCOUNTS, StudentRow
+from .listing import STUDENT_ACCOUNTS, RowRenderer, StudentRow
 
 TEMPLATES = "accounts/troubleshooting/"
 
@@ -50,12 +50,12 @@ def home(request, uai):
 def students_context(request, establishment) -> dict:
     accounts = student_accounts_visible_to(request.user, establishment)
     listing = build_list(STUDENT_ACCOUNTS, accounts, request.GET, form_kwargs={"establishment": establishment})
+    renderer = RowRenderer(establishment, listing.current_querystring)
     return {
         **module_context(request, establishment, "students"),
         "listing": listing,
         "form": listing.form,
-        "rows": [StudentRow.of(account) for account in listing.rows],
-        "querystring": listing.current_querystring,
+        "rows": [StudentRow.of(account).rendered(renderer) for account in listing.rows],
     }
 
 
@@ -86,8 +86,8 @@ def row(request, uai, account_id):
     """One line of the list (« Annuler » of the inline confirmation puts it back)."""
     establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
     account = _student_account(request, establishment, account_id)
-    context = {**module_context(request, establishment, "students"), "row": StudentRow.of(account)}
-    context["querystring"] = request.GET.urlencode()
+    renderer = RowRenderer(establishment, request.GET.urlencode())
+    context = {**module_context(request, establishment, "students"), "row": StudentRow.of(account).rendered(renderer)}
     return no_store(render(request, TEMPLATES + "students.html#row", context))
 
 
@@ -114,10 +114,11 @@ def reset_password(request, uai, account_id):
         )
     except ResetRefused as refused:
         context["error"] = refused.refusals[0][1]
+        context["row"] = context["row"].rendered(RowRenderer(establishment, context["querystring"]))
         if is_partial(request):
             return no_store(render(request, TEMPLATES + "reset_done.html#refused_fragment", context))
         return no_store(render(request, TEMPLATES + "reset_confirm.html", context, status=409))
-    context["row"] = StudentRow.of(account, password)
+    context["row"] = StudentRow.of(account, password).rendered(RowRenderer(establishment, context["querystring"]))
     context["single_rows"] = [context["row"]]
     if is_partial(request):
         return no_store(render(request, TEMPLATES + "reset_done.html#done_fragment", context))

@@ -1,0 +1,206 @@
+"""Shared set-up of the troubleshooting benchmarks (bench/troubleshooting_list, bench/bulk_reset):
+a throw-away PostgreSQL database and a 2,500-student establishment built with bulk_create.
+Not a test module."""
+
+import datetime
+import logging
+import os
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "educonnect.settings")
+
+LAST = [
+    "DUBOIS",
+    "MARTIN",
+    "BERNARD",
+    "THOMAS",
+    "PETIT",
+    "ROBERT",
+    "RICHARD",
+    "DURAND",
+    "LEFÈVRE",
+    "MOREAU",
+    "SIMON",
+    "LAURENT",
+    "MICHEL",
+    "GARCIA",
+    "DAVID",
+    "BERTRAND",
+    "ROUX",
+    "VINCENT",
+    "FOURNIER",
+    "MOREL",
+    "GIRARD",
+    "ANDRÉ",
+    "MERCIER",
+    "DUPONT",
+    "LAMBERT",
+    "BONNET",
+    "FRANÇOIS",
+    "MARTINEZ",
+    "LEGRAND",
+    "GARNIER",
+    "FAURE",
+    "ROUSSEAU",
+    "BLANC",
+    "GUÉRIN",
+    "MULLER",
+    "HENRY",
+    "ROUSSEL",
+    "NICOLAS",
+    "PERRIN",
+    "MORIN",
+    "MATHIEU",
+    "CLÉMENT",
+    "GAUTHIER",
+    "DUMONT",
+    "LOPEZ",
+    "FONTAINE",
+    "CHEVALIER",
+    "ROBIN",
+    "MASSON",
+    "N'DIAYE",
+]
+FIRST = [
+    "Paul",
+    "Éloïse",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Maël",
+    "Zoé",
+    "Louis",
+    "Anaïs",
+    "Jérôme",
+    "Inès",
+    "Noé",
+    "Emma",
+    "Jade",
+    "Gabriel",
+    "Raphaël",
+    "Arthur",
+    "Lina",
+    "Mia",
+    "Nathan",
+    "Sacha",
+    "Léon",
+    "Rose",
+    "Théo",
+]
+
+
+def start(db_name: str):
+    """Django set up on a fresh test database `db_name` (the database of DATABASE_URL is never
+    touched); returns a function that drops it."""
+    import django
+
+    django.setup()
+    logging.disable(logging.WARNING)
+    from django.core.signals import request_started
+    from django.db import close_old_connections, connection, reset_queries
+    from django.test.utils import setup_test_environment
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("this benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = db_name
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    request_started.disconnect(close_old_connections)
+    request_started.disconnect(reset_queries)
+    return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def build_establishment(*, uai: str, students: int, seed: int = 2500, informed_share: float = 0.7):
+    """An establishment with `students` active students in classes of ~28 (6e→3e), each with an
+    account (states mixed, provisional passwords encrypted as the import would)."""
+    from django.utils import timezone
+
+    from accounts.models import Account, AccountKind, AccountState, Division, Mef, Student
+    from delegations.models import Academie, Establishment
+    from educonnect import crypto
+    from educonnect.text import fold
+
+    rng = random.Random(seed)
+    academie, _ = Academie.objects.get_or_create(code="08", defaults={"name": "Grenoble"})
+    establishment = Establishment.objects.create(uai=uai, name=f"CLG BENCH {uai}", academie=academie)
+    mefs = [
+        Mef.objects.create(
+            establishment=establishment, code=f"1001001{level}110", label=f"{level}EME", short_label=f"{level}EME"
+        )
+        for level in (6, 5, 4, 3)
+    ]
+    per_level = max(1, students // 28 // 4 + 1)
+    divisions = Division.objects.bulk_create(
+        Division(establishment=establishment, code=f"{mef.label[0]}EME{n}", label=f"{mef.label[0]}EME{n}", mef=mef)
+        for mef in mefs
+        for n in range(1, per_level + 1)
+    )
+    now = timezone.now()
+    expires = now + datetime.timedelta(days=92)
+    rows = []
+    for i in range(students):
+        division = divisions[i % len(divisions)]
+        last, first = rng.choice(LAST), rng.choice(FIRST)
+        rows.append(
+            Student(
+                establishment=establishment,
+                eleve_id=f"{uai}{i:06d}",
+                last_name=last,
+                first_name=first,
+                birth_date=datetime.date(2011 + i % 4, 1 + i % 12, 1 + i % 28),
+                division=division,
+                mef=division.mef,
+                search_text=fold(f"{last} {first}"),
+            )
+        )
+    created = Student.objects.bulk_create(rows, batch_size=1000)
+    states = [AccountState.INFORMED] * int(informed_share * 10) + [
+        AccountState.NOT_INFORMED,
+        AccountState.ACTIVATING,
+        AccountState.ACTIVATED,
+    ]
+    accounts = []
+    for student in created:
+        state = rng.choice(states)
+        provisional = state in (AccountState.NOT_INFORMED, AccountState.INFORMED)
+        accounts.append(
+            Account(
+                identifier=f"{fold(student.first_name)}.{fold(student.last_name).replace(chr(39), '')}.{uai.lower()}{student.pk}",
+                kind=AccountKind.STUDENT,
+                establishment=establishment,
+                student=student,
+                state=state,
+                provisional_password_encrypted=crypto.encrypt(crypto.generate_provisional_password())
+                if provisional
+                else "",
+                provisional_password_expires_at=expires if provisional else None,
+                password_hash="" if provisional else "argon2$bench$not-a-real-hash",
+                last_notified_at=None if state == AccountState.NOT_INFORMED else now,
+                email="" if provisional else f"eleve{student.pk}@example.org",
+            )
+        )
+    Account.objects.bulk_create(accounts, batch_size=1000)
+    analyze()
+    return establishment
+
+
+def analyze():
+    """Fresh planner statistics, as autovacuum gives a real database after an import."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def head_of(establishment, username: str):
+    from delegations.models import Assignment, User
+
+    user = User.objects.create(username=username, first_name="Monique", last_name="JAMIER", civility="Mme")
+    Assignment.objects.create(
+        user=user, establishment=establishment, function=Assignment.Function.DIR, title="Principale"
+    )
+    return user
