@@ -152,7 +152,7 @@ def test_unknown_audience_is_404(client, head):
 
 
 @pytest.mark.parametrize("persona", ["delegate_depannage", "stranger_from_other_establishment"])
-def test_writes_by_people_without_the_right_are_404(client, request, persona, local_site):
+def test_writes_by_people_without_the_right_are_404(db, client, request, persona, local_site):
     client.force_login(request.getfixturevalue(persona))
     assert client.post(VERIFY, {"audience": "eleves", "url": local_site}).status_code == 404
     assert client.post(SWITCH, {"audience": "eleves", "on": "1"}).status_code == 404
