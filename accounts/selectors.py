@@ -15,6 +15,31 @@ def students_visible_to(user, establishment: Establishment, *, right: Right = Ri
     return Student.objects.filter(establishment=establishment, is_active=True)
 
 
+# What a row of the lists, a reset and an export read (fewer columns: a lighter query and lighter rows).
+ROW_FIELDS = (
+    "identifier",
+    "kind",
+    "establishment_id",
+    "student_id",
+    "state",
+    "email",
+    "reset_requested",
+    "last_notified_at",
+    "provisional_password_encrypted",
+    "provisional_password_expires_at",
+    "password_hash",
+    "session_version",
+    "updated_at",
+    "student__first_name",
+    "student__last_name",
+    "student__establishment_id",
+    "student__division__code",
+    "student__mef__code",
+    "student__mef__label",
+    "student__mef__short_label",
+)
+
+
 def student_accounts_visible_to(
     user, establishment: Establishment, *, right: Right = Right.TROUBLESHOOTING
 ) -> QuerySet:
@@ -24,8 +49,12 @@ def student_accounts_visible_to(
         return Account.objects.none()
     # Scoped through the student (the account's own establishment is the same one): the planner then
     # walks the students of the establishment and reaches each account by its unique student_id.
-    return Account.objects.filter(
-        kind=AccountKind.STUDENT,
-        student__establishment=establishment,
-        student__is_active=True,
-    ).select_related("student__division", "student__mef")
+    return (
+        Account.objects.filter(
+            kind=AccountKind.STUDENT,
+            student__establishment=establishment,
+            student__is_active=True,
+        )
+        .select_related("student__division", "student__mef")
+        .only(*ROW_FIELDS)
+    )
