@@ -253,7 +253,7 @@ def test_resume_command_enqueues_unfinished_jobs(finished_job, monkeypatch, caps
     assert "1 notification(s) relancée(s)." in capsys.readouterr().out
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the DELEG-CE catalogue for later tests
 def test_the_database_worker_runs_an_enqueued_job(head, establishment, many_students, small_threshold, settings):
     """The real backend: `accounts_notify` enqueues after commit, `manage.py db_worker` runs it."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
