@@ -46,7 +46,8 @@ def main():
         f"(min {min(service):.3f}, max {max(service):.3f}) over {RUNS} runs, {len(queries)} queries"
     )
 
-    # The whole POST of « Réinitialiser les mots de passe » → Confirmer, on a selection of ACCOUNTS ids.
+    # The whole POST of « Réinitialiser les mots de passe » → Confirmer, on a selection of ACCOUNTS ids
+    # (packed in one field, as the confirmation step sends them).
     client = Client()
     client.force_login(head)
     url = f"/depannage/{establishment.uai}/eleves/reinitialiser/"
@@ -54,7 +55,7 @@ def main():
     with override_settings(DEBUG=False):
         for _ in range(RUNS):
             t = time.perf_counter()
-            response = client.post(url, {"selection": ids, "confirm": "1"})
+            response = client.post(url, {"selection_ids": ",".join(map(str, ids)), "confirm": "1"})
             http.append(time.perf_counter() - t)
             assert response.status_code == 200, response.status_code
     print(

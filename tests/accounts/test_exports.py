@@ -124,7 +124,7 @@ def test_list_without_format_asks_for_it(client, establishment, delegate_depanna
     assert response.status_code == 200
     assert "Pour éditer la liste des 1 compte sélectionné, choisissez ci-dessous le format souhaité" in response.text
     assert "Liste des élèves (format pdf)" in response.text and "Liste des élèves (format csv)" in response.text
-    assert f'name="selection" value="{account.pk}"' in response.text
+    assert f'name="selection_ids" value="{account.pk}"' in response.text
     assert not AuditEvent.objects.filter(action=AuditAction.ACCOUNTS_LISTED).exists()
 
 
@@ -162,3 +162,25 @@ def test_list_by_staff_without_delegation_or_stranger_is_404(client, request, es
 def test_list_is_post_only(client, establishment, head):
     client.force_login(head)
     assert client.get(list_url(establishment), {"select_all": "1", "format": "csv"}).status_code == 405
+
+
+def test_result_page_list_carries_the_ids_in_one_field(client, establishment, head):
+    """After a bulk reset, the list of the reset accounts is one POST field (a thousand separate
+    fields would pass DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
+    accounts = [account_for(establishment, last_name=n) for n in ("ALPHA", "BRAVO")]
+    client.force_login(head)
+    url = reverse("troubleshooting:bulk_reset", args=[establishment.uai])
+    page = client.post(url, {"selection": [a.pk for a in accounts], "confirm": "1"}).text
+    packed = ",".join(str(a.pk) for a in sorted(accounts, key=lambda a: a.student.last_name))
+    assert f'name="selection_ids" value="{packed}"' in page
+    response = client.post(list_url(establishment), {"selection_ids": packed, "format": "csv"})
+    rows = parse_csv(response.content)
+    assert sorted(r[5] for r in rows[1:]) == sorted(a.identifier for a in accounts)
+    assert all(provisional_password(Account.objects.get(pk=a.pk)) in response.content.decode() for a in accounts)
+
+
+def test_packed_selection_with_a_foreign_id_is_404(client, establishment, other_establishment, head):
+    ours, theirs = account_for(establishment), account_for(other_establishment)
+    client.force_login(head)
+    response = client.post(list_url(establishment), {"selection_ids": f"{ours.pk},{theirs.pk}", "format": "csv"})
+    assert response.status_code == 404

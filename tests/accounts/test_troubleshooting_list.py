@@ -98,6 +98,15 @@ def test_row_shows_the_seed_columns(client, establishment, delegate_depannage):
     assert "0</span> élève(s) sélectionné(s) sur 1" in html
 
 
+def test_names_are_escaped(client, establishment, head):
+    account_for(establishment, last_name="<script>alert(1)</script>", first_name='"><img src=x onerror=alert(2)>')
+    client.force_login(head)
+    html = client.get(students_url(establishment)).text
+    assert "<script>alert(1)" not in html.lower()
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;" in html.lower() and "&quot;&gt;&lt;img" in html
+
+
 def test_chosen_password_is_masked(client, establishment, delegate_depannage):
     account_for(establishment, state="activated")
     client.force_login(delegate_depannage)
