@@ -13,7 +13,7 @@ from delegations.permissions import Right, has_right
 from ..lists import Column, ListSpec
 from ..lists.filters import StudentAccountFilterForm, name_terms
 from ..models import AccountOrigin, AccountState, Responsibility
-from ..selectors import student_accounts_visible_to
+from ..selectors import ROW_FIELDS, student_accounts_visible_to
 
 
 def state_order(path: str) -> Case:
@@ -52,7 +52,10 @@ ADMIN_STUDENTS = ListSpec(
 
 
 def admin_student_accounts(user, establishment) -> QuerySet:
-    return student_accounts_visible_to(user, establishment, right=Right.ADMINISTRATION)
+    """The troubleshooting selector's rows, plus what the administration list shows besides."""
+    return student_accounts_visible_to(user, establishment, right=Right.ADMINISTRATION).only(
+        *ROW_FIELDS, "last_login_at", "origin"
+    )
 
 
 # Représentants légaux -----------------------------------------------------------------------------
@@ -90,6 +93,10 @@ class RepresentativeFilterForm(AdminStudentFilterForm):
         if data.get("origin"):
             queryset = queryset.filter(**{f"{ACCOUNT}origin__in": data["origin"]})
         return queryset
+
+    @property
+    def origin_options(self):
+        return self.checkbox_options_html("origin")
 
     @property
     def origin_summary(self) -> str:

@@ -261,3 +261,17 @@ def test_nothing_selected_goes_back_to_the_list(client, head, family):
     response = client.post(bulk_url("students", "reset"), {"q": "sabrier"})
     assert response.status_code == 302
     assert response["Location"] == f"{STUDENTS}?q=sabrier"
+
+
+def test_filter_dropdowns_offer_every_choice(client, head, family, class_3eme1):
+    client.force_login(head)
+    body = page_text(client.get(REPS))
+    for division in ["3EME1", "4EME7", "5EME7"]:
+        assert f">{division}</label>" in body, division
+    for label in ["Non activé - non informé", "Non activé - informé", "En cours d'activation", "Activé"]:
+        assert f">{label}</label>" in body, label
+    for label in ["Établissement", "Responsable", "FranceConnect", "ATEN", "ENT", "Non renseigné"]:
+        assert f">{label}</label>" in body, label
+    assert 'value="sans"' in body and 'value="avec"' in body
+    body = page_text(client.get(STUDENTS))
+    assert ">3EME1</label>" in body and "Origine des comptes" not in body
