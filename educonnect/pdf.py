@@ -6,6 +6,7 @@ fetch anything over the network or read an arbitrary file.
 """
 
 import base64
+import functools
 import logging
 import mimetypes
 from urllib.parse import unquote
@@ -17,15 +18,30 @@ from django.template.loader import render_to_string
 # WeasyPrint logs every step of every document at INFO (from its import on): keep its warnings only.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-from weasyprint import HTML  # noqa: E402
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
-
 logger = logging.getLogger(__name__)
 
 STATIC_BASE = "static:/"
 
 
-class RestrictedURLFetcher(URLFetcher):
+# WeasyPrint takes seconds to import (fonts, CSS): it is imported on the first PDF, not when
+# Django loads the URLconf, so that every process (web, worker, commands) starts fast.
+@functools.cache
+def _restricted_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class RestrictedURLFetcher(_RestrictedFetching, URLFetcher):
+        response_class = URLFetcherResponse
+
+    return RestrictedURLFetcher
+
+
+def __getattr__(name: str):
+    if name == "RestrictedURLFetcher":
+        return _restricted_fetcher_class()
+    raise AttributeError(name)
+
+
+class _RestrictedFetching:
     """Serves `data:` URLs and the app's static files; refuses everything else (file:, http:…)."""
 
     def __init__(self):
@@ -39,15 +55,15 @@ class RestrictedURLFetcher(URLFetcher):
         logger.warning("PDF rendering refused a resource URL (scheme not allowed): %.80s", url)
         raise ValueError("resource URL refused by the restricted fetcher")
 
-    @staticmethod
-    def _data(url: str) -> URLFetcherResponse:
+    @classmethod
+    def _data(cls, url: str):
         header, _, payload = url[5:].partition(",")
         mime = header.split(";")[0] or "text/plain"
         body = base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode()
-        return URLFetcherResponse(url, body, {"Content-Type": mime})
+        return cls.response_class(url, body, {"Content-Type": mime})
 
-    @staticmethod
-    def _static(relative: str) -> URLFetcherResponse:
+    @classmethod
+    def _static(cls, relative: str):
         relative = relative.removeprefix(settings.STATIC_URL.strip("/") + "/")
         if ".." in relative.split("/"):
             raise ValueError("static path escapes the static folders")
@@ -57,19 +73,23 @@ class RestrictedURLFetcher(URLFetcher):
         with open(path, "rb") as handle:
             body = handle.read()
         mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(STATIC_BASE + relative, body, {"Content-Type": mime})
+        return cls.response_class(STATIC_BASE + relative, body, {"Content-Type": mime})
 
 
 def html_to_pdf(html: str) -> bytes:
     """Lay out `html` (already rendered, autoescaped) into a PDF. Relative URLs resolve under
     `static:/` so `<link href="educonnect/letters.css">` finds the app's static file."""
-    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=RestrictedURLFetcher()).write_pdf()
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=_restricted_fetcher_class()()).write_pdf()
 
 
 def layout_html(html: str):
     """Lay out `html` without writing it: the WeasyPrint Document (pages and their boxes), for
     callers that read where things landed (notifications.letters) before `write_pdf()`."""
-    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=RestrictedURLFetcher()).render()
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=_restricted_fetcher_class()()).render()
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
