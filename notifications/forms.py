@@ -16,7 +16,10 @@ class NotifyForm(forms.Form):
         # The administration module's forms post them as « selection ».
         if hasattr(self.data, "getlist") and not self.data.getlist("account"):
             self.data = self.data.copy()
-            self.data.setlist("account", self.data.getlist("selection"))
+            # « selection_ids »: one packed field (a whole establishment stays under
+            # DATA_UPLOAD_MAX_NUMBER_FIELDS).
+            packed = [part for part in self.data.get("selection_ids", "").split(",") if part.strip()]
+            self.data.setlist("account", self.data.getlist("selection") + packed)
         values = self.data.getlist("account") if hasattr(self.data, "getlist") else []
         self.fields["account"].choices = [(v, v) for v in values]
 

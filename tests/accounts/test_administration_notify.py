@@ -85,12 +85,38 @@ def test_bulk_renotify_sans_adresse_mail_in_3eme1_by_sheet(client, head, class_3
         ).content.decode()
     )
     action, fields = hidden_and_action(confirm)
-    selection = sorted(int(value) for name, value in fields if name == "selection")
+    selection = sorted(int(value) for value in dict(fields)["selection_ids"].split(","))
     assert selection == sorted([class_3eme1["claire"].pk, class_3eme1["sophie"].pk])
-    data = {"selection": selection, "channel": "sheet", "next": dict(fields)["next"]}
+    data = {"selection_ids": dict(fields)["selection_ids"], "channel": "sheet", "next": dict(fields)["next"]}
     text = pdf_text(download_letters(client, client.post(action, data)))
     assert "claire.dubois" in text and "sophie.martin" in text
     assert "yannick.dubois" not in text
     for key in ["claire", "sophie"]:
         class_3eme1[key].refresh_from_db()
         assert class_3eme1[key].state == AccountState.INFORMED
+
+
+def test_renotify_a_whole_establishment_stays_under_the_field_limit(client, head, establishment, settings):
+    """Select-all over more accounts than DATA_UPLOAD_MAX_NUMBER_FIELDS: the confirmation carries
+    them in one field, and the notification accepts them."""
+    from accounts.models import Account
+    from tests.factories import AccountFactory, DivisionFactory, StudentFactory
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    settings.EDUCONNECT_NOTIFY_SYNC_MAX = 100
+    division = DivisionFactory(establishment=establishment, code="6EME1", label="6EME1")
+    for i in range(30):
+        AccountFactory(
+            student=StudentFactory(establishment=establishment, division=division, last_name=f"ELEVE{i:02d}")
+        )
+    client.force_login(head)
+    confirm = html.unescape(
+        client.post(
+            reverse("administration:students_notify", kwargs={"uai": "0380111P"}), {"select_all": "1"}
+        ).content.decode()
+    )
+    action, fields = hidden_and_action(confirm)
+    assert len(fields) < 20
+    response = client.post(action, {**dict(fields), "channel": "sheet"})
+    assert response.status_code == 302
+    assert Account.objects.filter(state=AccountState.INFORMED).count() == 30
