@@ -117,7 +117,7 @@ def test_screens_students_and_parameters(page, live_server, head, family, screen
     expect(page.get_by_text("Avec réinitialisation du mot de passe", exact=True)).to_be_visible()
     shot(page, screenshot_dir, "student-inform")
 
-    # Bulk password reset on the whole list: one account is never informed, and is left out.
+    # Bulk password reset on the whole list (never-informed accounts would be left out: see the unit tests).
     page.get_by_role("link", name="Élèves", exact=True).first.click()
     page.locator('label[for="select-all"]').click()
     page.get_by_role("button", name="Réinitialiser les mots de passe").click()
