@@ -243,3 +243,39 @@ def test_account_page_buttons_follow_the_action_matrix(
     assert (f'href="{url("student_resend_activation", account)}"' in body) is resend_enabled
     assert f'href="{url("student_reset_identifier", account)}"' in body
     assert f'href="{url("student_inform", account)}"' in body
+
+
+def test_account_page_query_count_does_not_grow_with_linked_students(client, head, establishment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.accounts.administration_fixtures import representative_account
+
+    children = [AccountFactory(student=StudentFactory(establishment=establishment)).student for _ in range(2)]
+    parent = representative_account(establishment, "MOREAU", "Anne", children)
+    client.force_login(head)
+    client.get(url("representative", parent))
+    with CaptureQueriesContext(connection) as two:
+        client.get(url("representative", parent))
+    for _ in range(5):
+        child = AccountFactory(student=StudentFactory(establishment=establishment)).student
+        parent.representative.responsibilities.create(student=child, level=1)
+    with CaptureQueriesContext(connection) as seven:
+        body = page_text(client.get(url("representative", parent)))
+    assert len(seven.captured_queries) == len(two.captured_queries)
+    assert body.count("14-03-2012") == 7  # the seven children's birth dates
+
+
+def test_confirmation_panel_swap_equals_its_own_page(client, head, family):
+    import re
+
+    client.force_login(head)
+    target = url("representative_reset_identifier", family["famer"])
+    partial = page_text(client.get(target, headers={"HX-Request": "true"}))
+    full = page_text(client.get(target))
+
+    def normalise(text):
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text).strip()
+
+    assert normalise(partial) in normalise(full)
+    assert '<div class="fr-callout fr-mb-3w" id="confirmation">' in partial
