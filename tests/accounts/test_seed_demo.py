@@ -19,7 +19,7 @@ def snapshot():
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_seed_demo_loads_the_seeds_people_and_is_idempotent(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
