@@ -1,12 +1,14 @@
 """DELEG-CE (« Délégation-Chef Etablissement »): only holders of Right.DELEGATIONS get in.
 
-Every view: OTP gate → fetch-and-authorize (404 + ACCESS_REFUSED for anyone else) → form →
+Every view: fetch-and-authorize (404 + ACCESS_REFUSED for anyone else) → OTP gate → form →
 service → render/redirect.
 """
 
 import datetime
+from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from educonnect.otp import otp_required_unless_intranet
+from educonnect.otp import otp_redirect_if_needed
 
 from .. import selectors
 from ..forms import PersonDelegationsForm, ServiceGrantForm, StaffSearchForm
@@ -27,6 +29,19 @@ def _establishment(request, uai):
     return get_establishment_for(request.user, uai, Right.DELEGATIONS, request=request)
 
 
+def deleg_view(view):
+    """Signed-in staff holding DELEG-CE on the establishment of the URL (else 404), then the OTP
+    gate: as in the administration module, a stranger gets 404 whether or not they hold a second
+    factor."""
+
+    @wraps(view)
+    def wrapper(request, uai, *args, **kwargs):
+        _establishment(request, uai)
+        return otp_redirect_if_needed(request) or view(request, uai, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
 def _context(request, establishment, section, **extra):
     return {
         "establishment": establishment,
@@ -35,14 +50,14 @@ def _context(request, establishment, section, **extra):
     } | extra
 
 
-@otp_required_unless_intranet
+@deleg_view
 @require_GET
 def deleg_home(request, uai):
     establishment = _establishment(request, uai)
     return render(request, "delegations/home.html", _context(request, establishment, "home"))
 
 
-@otp_required_unless_intranet
+@deleg_view
 @require_GET
 @vary_on_headers("HX-Request")
 def people(request, uai):
@@ -57,7 +72,7 @@ def people(request, uai):
     return render(request, template, context)
 
 
-@otp_required_unless_intranet
+@deleg_view
 @require_http_methods(["GET", "POST"])
 def person(request, uai, user_id):
     establishment = _establishment(request, uai)
@@ -114,7 +129,7 @@ def _report(request, grantee, changes) -> None:
     )
 
 
-@otp_required_unless_intranet
+@deleg_view
 @require_GET
 def services(request, uai):
     establishment = _establishment(request, uai)
@@ -127,7 +142,7 @@ def services(request, uai):
     return render(request, "delegations/services.html", _context(request, establishment, "services", tree=tree))
 
 
-@otp_required_unless_intranet
+@deleg_view
 @require_http_methods(["GET", "POST"])
 def service(request, uai, code):
     establishment = _establishment(request, uai)
@@ -157,7 +172,7 @@ def service(request, uai, code):
     return render(request, "delegations/service.html", context)
 
 
-@otp_required_unless_intranet
+@deleg_view
 @require_POST
 def revoke(request, uai, delegation_id):
     establishment = _establishment(request, uai)
@@ -180,7 +195,7 @@ def revoke(request, uai, delegation_id):
     return redirect(back if back.startswith(f"/delegations/{establishment.uai}/") else fallback)
 
 
-@otp_required_unless_intranet
+@deleg_view
 @require_GET
 def history(request, uai):
     establishment = _establishment(request, uai)

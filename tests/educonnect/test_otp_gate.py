@@ -98,3 +98,22 @@ def test_deleg_ce_through_the_stack_ignores_a_spoofed_header(client, head, setti
     assert proxied.status_code == 200
     outside = client.get("/delegations/0380111P/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.10")
     assert outside.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/delegations/0380111P/",
+        "/administration/0380111P/",
+        "/administration/0380111P/statistiques/",
+        "/administration/0380111P/parametres/",
+    ],
+)
+def test_rights_come_before_the_second_factor(client, url, stranger_from_other_establishment, establishment, head):
+    """From the extranet, without any second factor, a stranger still gets 404 (not the OTP step),
+    while the head of the establishment is sent to the OTP step."""
+    client.force_login(stranger_from_other_establishment)
+    assert client.get(url, REMOTE_ADDR="203.0.113.10").status_code == 404
+    client.force_login(head)
+    response = client.get(url, REMOTE_ADDR="203.0.113.10")
+    assert response.status_code == 302 and response["Location"].startswith("/otp/")
