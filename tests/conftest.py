@@ -8,6 +8,7 @@ from tests.factories import (
     DelegationFactory,
     EstablishmentFactory,
     UserFactory,
+    catalogue_service,
 )
 
 
@@ -66,7 +67,7 @@ def delegate_admin(establishment, head):
         establishment=establishment,
         grantee=user,
         granted_by=head,
-        service=Service.objects.get(code=Service.EDUCONNECT_ADMINISTRATION),
+        service=catalogue_service(Service.EDUCONNECT_ADMINISTRATION),
     )
     return user
 

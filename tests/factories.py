@@ -21,6 +21,20 @@ from educonnect.text import fold
 from educonnect.validators import uai_check_letter
 
 
+def catalogue_service(code: str) -> Service:
+    """A service of the DELEG-CE catalogue. The catalogue is a data migration: a transactional test
+    that flushed the database without `serialized_rollback` would have removed it, so it is loaded
+    again (idempotently) when missing."""
+    service = Service.objects.filter(code=code).first()
+    if service is None:
+        from delegations.catalogue import load_catalogue
+        from delegations.models import Domain
+
+        load_catalogue(Domain, Service)
+        service = Service.objects.get(code=code)
+    return service
+
+
 def _uai(n: int) -> str:
     digits = f"{380000 + n:07d}"
     return digits + uai_check_letter(digits)
@@ -101,7 +115,7 @@ class DelegationFactory(factory.django.DjangoModelFactory):
         model = Delegation
 
     establishment = factory.SubFactory(EstablishmentFactory)
-    service = factory.LazyFunction(lambda: Service.objects.get(code=Service.EDUCONNECT_DEPANNAGE))
+    service = factory.LazyFunction(lambda: catalogue_service(Service.EDUCONNECT_DEPANNAGE))
     grantee = factory.SubFactory(UserFactory)
     granted_by = factory.SubFactory(UserFactory)
     start_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=1))
@@ -109,7 +123,7 @@ class DelegationFactory(factory.django.DjangoModelFactory):
 
     class Params:
         administration = factory.Trait(
-            service=factory.LazyFunction(lambda: Service.objects.get(code=Service.EDUCONNECT_ADMINISTRATION))
+            service=factory.LazyFunction(lambda: catalogue_service(Service.EDUCONNECT_ADMINISTRATION))
         )
 
 

@@ -14,7 +14,7 @@ def _intranet(settings):
     settings.EDUCONNECT_INTRANET_NETWORKS = ["127.0.0.0/8"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_statistics_charts_render(page, live_server, head, school, screenshot_dir):  # noqa: F811
     login_as(page, live_server, head)
     page.goto(f"{live_server.url}/administration/0380111P/statistiques/")
