@@ -46,6 +46,7 @@ def build_establishment(*, uai: str, students: int, seed: int = 2500, informed_s
     account (states mixed, provisional passwords encrypted as the import would)."""
     from django.utils import timezone
 
+    from accounts.identifiers import identifier_base
     from accounts.models import Account, AccountKind, AccountState, Division, Mef, Student
     from delegations.models import Academie, Establishment
     from educonnect import crypto
@@ -96,7 +97,7 @@ def build_establishment(*, uai: str, students: int, seed: int = 2500, informed_s
         provisional = state in (AccountState.NOT_INFORMED, AccountState.INFORMED)
         accounts.append(
             Account(
-                identifier=f"{fold(student.first_name)}.{fold(student.last_name).replace(chr(39), '')}.{uai.lower()}{student.pk}",
+                identifier=f"{identifier_base(student.first_name, student.last_name)}.{uai.lower()}{student.pk}",
                 kind=AccountKind.STUDENT,
                 establishment=establishment,
                 student=student,
