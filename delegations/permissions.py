@@ -11,6 +11,7 @@ very next request.
 
 from enum import StrEnum
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from educonnect import audit
@@ -35,31 +36,32 @@ _CACHE_ATTR = "_educonnect_rights"
 
 def all_rights(user) -> dict[int, frozenset[Right]]:
     """Establishment id → rights, for every establishment the user holds a right on.
-    Two queries, memoised on the user object (which lives one request)."""
+    One query (the assignments, each with whether an active delegation of each ÉduConnect service
+    exists), memoised on the user object (which lives one request)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    rights: dict[int, set[Right]] = {}
-    assignments = Assignment.objects.filter(user=user).values_list(
-        "establishment_id", "function", "establishment__sector"
+    active = Delegation.objects.active().filter(grantee=user, establishment=OuterRef("establishment_id"))
+    codes = list(SERVICE_RIGHTS)
+    assignments = (
+        Assignment.objects.filter(user=user)
+        .annotate(**{f"holds_{i}": Exists(active.filter(service__code=code)) for i, code in enumerate(codes)})
+        .values_list(
+            "establishment_id", "function", "establishment__sector", *(f"holds_{i}" for i in range(len(codes)))
+        )
     )
-    assigned = set()
-    for establishment_id, function, sector in assignments:
-        assigned.add(establishment_id)
+    rights: dict[int, set[Right]] = {}
+    for establishment_id, function, sector, *holds in assignments:
+        granted = rights.setdefault(establishment_id, set())
         if function == Assignment.Function.DIR:
-            granted = rights.setdefault(establishment_id, set())
             granted.add(Right.DELEGATIONS)
             if sector == Establishment.Sector.PUBLIC:
                 granted.update({Right.ADMINISTRATION, Right.TROUBLESHOOTING})
-    delegated = (
-        Delegation.objects.active()
-        .filter(grantee=user, establishment_id__in=assigned, service__code__in=SERVICE_RIGHTS)
-        .values_list("establishment_id", "service__code")
-    )
-    for establishment_id, code in delegated:
-        rights.setdefault(establishment_id, set()).update(SERVICE_RIGHTS[code])
+        for code, held in zip(codes, holds, strict=True):
+            if held:
+                granted.update(SERVICE_RIGHTS[code])
     result = {eid: frozenset(r) for eid, r in rights.items() if r}
     setattr(user, _CACHE_ATTR, result)
     return result
