@@ -35,3 +35,27 @@ def test_check_deploy_passes_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_redis_url_gives_a_shared_cache_for_the_counters():
+    """With REDIS_URL the brute-force counters live in Redis (shared by every web process)."""
+    code = (
+        "import django; django.setup();"
+        "from django.conf import settings; from django.core.cache import cache;"
+        "print(settings.CACHES['default']['BACKEND']);"
+        "cache.set('educonnect-test-key', 7, 5); print(cache.get('educonnect-test-key'))"
+    )
+    environment = {
+        **os.environ,
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "DJANGO_SETTINGS_MODULE": "educonnect.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+    if "ConnectionError" in result.stderr:
+        import pytest
+
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "7"]
