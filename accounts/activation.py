@@ -98,6 +98,17 @@ def _account_of(payload) -> Account | None:
     return Account.objects.filter(pk=payload["a"]).select_related("establishment").first()
 
 
+# Extension point: apps above accounts add to the C07 context without accounts importing them
+# (notifications registers the Paramètres internet address in its AppConfig.ready()).
+_email_context_providers: list = []
+
+
+def register_email_context_provider(provider) -> None:
+    """`provider(account) -> dict` is merged into the context of every C07 / confirmation e-mail."""
+    if provider not in _email_context_providers:
+        _email_context_providers.append(provider)
+
+
 def send_activation_email(account: Account) -> None:
     """Send C07 (or, for an account already activated, the address confirmation) to account.email.
     No database write: call it from transaction.on_commit."""
@@ -111,6 +122,8 @@ def send_activation_email(account: Account) -> None:
         "establishment": account.establishment,
         "site_url": settings.EDUCONNECT_SITE_URL.rstrip("/") + reverse("enduser:login"),
     }
+    for provider in _email_context_providers:
+        context.update(provider(account))
     message = EmailMultiAlternatives(
         subject=SUBJECT_ACTIVATION if purpose == "activation" else SUBJECT_CONFIRMATION,
         body=render_to_string("emails/activation.txt", context),
