@@ -9,15 +9,17 @@ Answers are computed per request (never cached across requests), so a revocation
 very next request.
 """
 
+import datetime
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from educonnect import audit
 from educonnect.models import AuditAction
 
-from .models import Assignment, Delegation, Establishment, Service, User
+from .models import Academie, Assignment, Delegation, Establishment, Service, User
 
 
 class Right(StrEnum):
@@ -34,37 +36,76 @@ SERVICE_RIGHTS = {
 _CACHE_ATTR = "_educonnect_rights"
 
 
-def all_rights(user) -> dict[int, frozenset[Right]]:
-    """Establishment id → rights, for every establishment the user holds a right on.
-    One query (the assignments, each with whether an active delegation of each ÉduConnect service
-    exists), memoised on the user object (which lives one request)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return {}
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    active = Delegation.objects.active().filter(grantee=user, establishment=OuterRef("establishment_id"))
-    codes = list(SERVICE_RIGHTS)
-    assignments = (
-        Assignment.objects.filter(user=user)
-        .annotate(**{f"holds_{i}": Exists(active.filter(service__code=code)) for i, code in enumerate(codes)})
-        .values_list(
-            "establishment_id", "function", "establishment__sector", *(f"holds_{i}" for i in range(len(codes)))
-        )
+@dataclass(frozen=True)
+class _Rights:
+    """What one request knows of a user's rights: establishment id → rights, and the establishments
+    those rights are on (by UAI), read together."""
+
+    by_establishment: dict[int, frozenset[Right]]
+    establishments: dict[str, Establishment]
+
+
+@cache
+def _rights_sql() -> str:
+    """One statement: each assignment of the user with its establishment (and académie) and the
+    user's active delegations on it. The rule of `DelegationQuerySet.active` (not revoked, started,
+    not ended) is written out here: the ORM spent ~7 ms building the equivalent query (two EXISTS
+    subqueries) on every request of every module, for 0.1 ms of execution. Only model metadata goes
+    into the text; the values are parameters."""
+    establishment = ", ".join(f'e."{f.column}"' for f in Establishment._meta.concrete_fields)
+    academie = ", ".join(f'ac."{f.column}" AS "academie__{f.column}"' for f in Academie._meta.concrete_fields)
+    return (
+        f'SELECT {establishment}, {academie}, a."function" AS "assignment__function", '  # noqa: S608
+        f's."code" AS "delegated_service" '
+        f'FROM "{Assignment._meta.db_table}" a '
+        f'INNER JOIN "{Establishment._meta.db_table}" e ON e."id" = a."establishment_id" '
+        f'LEFT JOIN "{Academie._meta.db_table}" ac ON ac."id" = e."academie_id" '
+        f'LEFT JOIN "{Delegation._meta.db_table}" d ON d."establishment_id" = a."establishment_id" '
+        'AND d."grantee_id" = a."user_id" AND d."revoked_at" IS NULL '
+        'AND d."start_date" <= %s AND (d."end_date" IS NULL OR d."end_date" >= %s) '
+        f'LEFT JOIN "{Service._meta.db_table}" s ON s."id" = d."service_id" '
+        'WHERE a."user_id" = %s'
     )
+
+
+def _load_rights(user) -> _Rights:
+    today = datetime.date.today()
     rights: dict[int, set[Right]] = {}
-    for establishment_id, function, sector, *holds in assignments:
-        granted = rights.setdefault(establishment_id, set())
-        if function == Assignment.Function.DIR:
+    establishments: dict[str, Establishment] = {}
+    for row in Establishment.objects.raw(_rights_sql(), [today, today, user.pk]):
+        if row.uai not in establishments:
+            establishments[row.uai] = row
+            row.academie = (
+                Academie(id=row.academie_id, code=row.academie__code, name=row.academie__name)
+                if row.academie_id
+                else None
+            )
+        granted = rights.setdefault(row.pk, set())
+        if row.assignment__function == Assignment.Function.DIR:
             granted.add(Right.DELEGATIONS)
-            if sector == Establishment.Sector.PUBLIC:
+            if row.sector == Establishment.Sector.PUBLIC:
                 granted.update({Right.ADMINISTRATION, Right.TROUBLESHOOTING})
-        for code, held in zip(codes, holds, strict=True):
-            if held:
-                granted.update(SERVICE_RIGHTS[code])
-    result = {eid: frozenset(r) for eid, r in rights.items() if r}
-    setattr(user, _CACHE_ATTR, result)
-    return result
+        granted.update(SERVICE_RIGHTS.get(row.delegated_service, ()))
+    return _Rights(
+        by_establishment={eid: frozenset(r) for eid, r in rights.items() if r},
+        establishments={uai: e for uai, e in establishments.items() if rights[e.pk]},
+    )
+
+
+def _rights(user) -> _Rights:
+    """Memoised on the user object (which lives one request)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _Rights({}, {})
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = _load_rights(user)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def all_rights(user) -> dict[int, frozenset[Right]]:
+    """Establishment id → rights, for every establishment the user holds a right on. One query."""
+    return _rights(user).by_establishment
 
 
 def forget_rights(user) -> None:
@@ -105,9 +146,12 @@ def get_establishment_for(user, uai: str, right: Right, *, request=None) -> Esta
     """Fetch-and-authorize: the establishment of `uai` if the user holds `right` on it, else 404
     (a stranger cannot tell an existing establishment from a missing one) and an ACCESS_REFUSED
     event in the audit journal."""
-    establishment = Establishment.objects.select_related("academie").filter(uai=uai).first()
-    if establishment is None or not has_right(user, establishment, right):
-        raise refuse(user, reason=f"right:{right}", establishment=establishment, request=request, uai=str(uai)[:20])
+    establishment = _rights(user).establishments.get(uai)
+    if establishment is not None and right in rights_on(user, establishment):
+        return establishment
+    # Refused: the establishment (if any) is named in the journal.
+    establishment = Establishment.objects.filter(uai=str(uai)[:8]).first()
+    raise refuse(user, reason=f"right:{right}", establishment=establishment, request=request, uai=str(uai)[:20])
     return establishment
 
 
