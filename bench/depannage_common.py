@@ -54,7 +54,14 @@ def build_establishment(*, uai: str, students: int, seed: int = 2500, informed_s
 
     rng = random.Random(seed)
     academie, _ = Academie.objects.get_or_create(code="08", defaults={"name": "Grenoble"})
-    establishment = Establishment.objects.create(uai=uai, name=f"CLG BENCH {uai}", academie=academie)
+    # As the SIECLE import leaves it (the lists cache the classes and MEFs per import).
+    establishment = Establishment.objects.create(
+        uai=uai,
+        name=f"CLG BENCH {uai}",
+        academie=academie,
+        siecle_export_date=datetime.date.today(),
+        siecle_imported_at=timezone.now(),
+    )
     mefs = [
         Mef.objects.create(
             establishment=establishment, code=f"1001001{level}110", label=f"{level}EME", short_label=f"{level}EME"

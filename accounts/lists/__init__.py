@@ -82,6 +82,18 @@ class ListFilterForm(forms.Form):
             )
         )
 
+    def select_options_html(self, name: str) -> SafeString:
+        """The <option>s of a single-choice field, the current value selected (escaped likewise)."""
+        field = self[name]
+        current = "" if field.value() is None else str(field.value())
+        return mark_safe(  # noqa: S308
+            "".join(
+                f'<option value="{escape(str(value))}"{" selected" if str(value) == current else ""}>'
+                f"{escape(str(label))}</option>"
+                for value, label in field.field.choices
+            )
+        )
+
 
 OPTION_HTML = (
     '<div class="fr-fieldset__element"><div class="fr-checkbox-group fr-checkbox-group--sm">'
@@ -206,30 +218,48 @@ def _page_number(raw) -> int:
 def paginate(rows: QuerySet, per_page: int, raw_number) -> Page:
     """A Page of `rows` in one query: the page and the total come together (COUNT(*) OVER ()).
     Past the last page (or a bad number), the last page, as Paginator.get_page does."""
+    return paginate_fetched(lambda start, size: _fetch_page(rows, start, size), per_page, raw_number)
+
+
+def paginate_fetched(fetch, per_page: int, raw_number) -> Page:
+    """The same, for any `fetch(start, size) -> (rows, total)` (total None when no row came back)."""
     number = _page_number(raw_number)
-    fetched = _fetch_page(rows, per_page, number)
-    total = fetched[0]._list_total if fetched else None
+    fetched, total = fetch((number - 1) * per_page, per_page)
     if total is None:
-        total = 0 if number == 1 else rows.count()
+        total = 0 if number == 1 else (fetch(0, 1)[1] or 0)
         last = max(1, -(-total // per_page))
         if number > last:
             number = last
-            fetched = _fetch_page(rows, per_page, number) if total else []
-    paginator = Paginator(rows, per_page)
+            fetched = fetch((number - 1) * per_page, per_page)[0] if total else []
+    paginator = Paginator(fetched, per_page)
     paginator.count = total  # a cached_property: set, it spares the COUNT query
     return Page(fetched, number, paginator)
 
 
-def _fetch_page(rows: QuerySet, per_page: int, number: int) -> list:
-    start = (number - 1) * per_page
-    return list(rows.annotate(_list_total=Window(Count("*")))[start : start + per_page])
+def _fetch_page(rows: QuerySet, start: int, size: int) -> tuple[list, int | None]:
+    fetched = list(rows.annotate(_list_total=Window(Count("*")))[start : start + size])
+    return fetched, (fetched[0]._list_total if fetched else None)
 
 
-def build_list(spec: ListSpec, queryset: QuerySet, data: QueryDict, *, form_kwargs: dict | None = None) -> ListPage:
+def build_list(
+    spec: ListSpec, queryset: QuerySet | None, data: QueryDict, *, form_kwargs: dict | None = None, fetch=None
+) -> ListPage:
     """Filter, sort and paginate `queryset` (already scoped to what the actor may see) from the
-    query string. One query whatever the number of rows (the page, with the total)."""
-    form, rows, sort = filtered_queryset(spec, queryset, data, form_kwargs=form_kwargs or {})
-    page = paginate(rows, spec.per_page, data.get(PAGE_PARAM))
+    query string. One query whatever the number of rows (the page, with the total).
+    A screen may read its pages itself: `fetch(form, sort, start, size) -> (rows, total)`, called
+    only with a valid form, in place of `queryset`."""
+    if fetch is None:
+        form, rows, sort = filtered_queryset(spec, queryset, data, form_kwargs=form_kwargs or {})
+        page = paginate(rows, spec.per_page, data.get(PAGE_PARAM))
+    else:
+        form = spec.filter_form(data, **(form_kwargs or {}))
+        sort = spec.parse_sort(data.get(SORT_PARAM))
+        valid = form.is_valid()
+        page = paginate_fetched(
+            lambda start, size: fetch(form, sort, start, size) if valid else ([], None),
+            spec.per_page,
+            data.get(PAGE_PARAM),
+        )
     listing = ListPage(spec=spec, form=form, page=page, sort=sort, filter_params=spec.filter_params(data))
     for column in spec.columns:
         if not column.sortable:

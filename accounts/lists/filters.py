@@ -6,7 +6,9 @@ from django.db.models import QuerySet
 
 from educonnect.text import fold
 
-from ..models import AccountState, Division, Mef
+from ..models import AccountState
+from ..selectors import StudentFilters
+from ..structure import structure_of
 from . import ListFilterForm
 
 
@@ -15,20 +17,9 @@ def name_terms(text: str) -> list[str]:
     return fold(text).split()[:6]
 
 
-def _once(load):
-    """A choices callable that queries once per form."""
-    cache = []
-
-    def choices():
-        if not cache:
-            cache.append(load())
-        return cache[0]
-
-    return choices
-
-
 class StudentAccountFilterForm(ListFilterForm):
-    """Choices are read once per request (two small queries), whatever the number of rows."""
+    """The MEF and class choices come from the establishment's structure (cached between imports):
+    filtering costs no query besides the list's own."""
 
     # Path from the listed model to the student (the administration list may list students directly: "").
     student_path = "student__"
@@ -42,24 +33,9 @@ class StudentAccountFilterForm(ListFilterForm):
     def __init__(self, *args, establishment, **kwargs):
         super().__init__(*args, **kwargs)
         self.establishment = establishment
-        # Lazy: read only when rendered or when a value must be validated (an HTMX search by name
-        # needs neither).
-        self.fields["mef"].choices = _once(
-            lambda: (
-                [("", "Tous les MEF")]
-                + [
-                    (pk, short or label)
-                    for pk, short, label in Mef.objects.filter(establishment=establishment)
-                    .order_by("code")
-                    .values_list("pk", "short_label", "label")
-                ]
-            )
-        )
-        self.fields["division"].choices = _once(
-            lambda: list(
-                Division.objects.filter(establishment=establishment).order_by("code").values_list("pk", "code")
-            )
-        )
+        structure = structure_of(establishment)
+        self.fields["mef"].choices = [("", "Tous les MEF"), *structure.mefs]
+        self.fields["division"].choices = structure.divisions
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         data = self.cleaned_data
@@ -73,6 +49,16 @@ class StudentAccountFilterForm(ListFilterForm):
         if data.get("state"):
             queryset = queryset.filter(**{f"{self.state_path}__in": data["state"]})
         return queryset
+
+    def student_filters(self) -> StudentFilters:
+        """The cleaned filters, for `selectors.student_account_page` (the list's own statement)."""
+        data = self.cleaned_data
+        return StudentFilters(
+            terms=tuple(name_terms(data.get("q") or "")),
+            mef_id=data.get("mef"),
+            division_ids=tuple(data.get("division") or ()),
+            states=tuple(data.get("state") or ()),
+        )
 
     def chosen_labels(self, name: str) -> list[str]:
         """Labels of the chosen values of a multiple field, for the dropdown summary."""
@@ -92,6 +78,10 @@ class StudentAccountFilterForm(ListFilterForm):
     def state_summary(self) -> str:
         labels = self.chosen_labels("state")
         return ", ".join(labels) if labels else "Tous les états"
+
+    @property
+    def mef_options(self):
+        return self.select_options_html("mef")
 
     @property
     def division_options(self):

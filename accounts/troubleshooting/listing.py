@@ -14,6 +14,8 @@ from ..lists.filters import StudentAccountFilterForm
 from ..matrix import can_reset_password
 from ..models import Account, AccountState
 from ..passwords import provisional_password
+from ..selectors import ListedAccount
+from ..structure import structure_of
 
 MASKED_PASSWORD = "********"
 NO_EMAIL = "Non renseigné"
@@ -51,7 +53,7 @@ STUDENT_ACCOUNTS = ListSpec(
 class StudentRow:
     """What one line of the list shows; `password` is the provisional one, None when there is none."""
 
-    account: Account
+    account: Account | ListedAccount
     password: str | None
     can_reset: bool
     refusal: str
@@ -59,7 +61,7 @@ class StudentRow:
     html: str = ""
 
     @classmethod
-    def of(cls, account: Account, password: str | None = None) -> StudentRow:
+    def of(cls, account: Account | ListedAccount, password: str | None = None) -> StudentRow:
         allowed, reason = can_reset_password(account)
         return cls(account, password or provisional_password(account), allowed, reason)
 
@@ -116,11 +118,13 @@ _PK = 987654321
 
 
 class RowRenderer:
-    """Renders the rows of one establishment's list; the reset URL is reversed once."""
+    """Renders the rows of one establishment's list; the reset URL is reversed once, the class and
+    the MEF come from the establishment's structure (the rows' query does not join them)."""
 
     def __init__(self, establishment, querystring: str = ""):
         self.reset_url = reverse("troubleshooting:reset_password", args=[establishment.uai, _PK])
         self.suffix = f"?{querystring}" if querystring else ""
+        self.structure = structure_of(establishment)
 
     def __call__(self, row: StudentRow) -> SafeString:
         account, student = row.account, row.account.student
@@ -136,8 +140,8 @@ class RowRenderer:
                 pk=pk,
                 name=escape(row.name),
                 display_name=escape(f"{student.first_name} {student.last_name.title()}"),
-                division=escape(student.division.code if student.division else "—"),
-                mef=escape(str(student.mef) if student.mef else "—"),
+                division=escape(self.structure.division_code(student.division_id)),
+                mef=escape(self.structure.mef_label(student.mef_id)),
                 identifier=escape(account.identifier),
                 password=escape(row.shown_password),
                 badge=row.badge_class,

@@ -14,7 +14,7 @@ from delegations.permissions import Right, abilities, get_establishment_for
 
 from ..lists import build_list
 from ..resets import ResetRefused, account_reset_password
-from ..selectors import student_accounts_visible_to
+from ..selectors import student_account_page, student_accounts_visible_to
 from .listing import STUDENT_ACCOUNTS, RowRenderer, StudentRow
 
 TEMPLATES = "accounts/troubleshooting/"
@@ -48,8 +48,11 @@ def home(request, uai):
 
 
 def students_context(request, establishment) -> dict:
-    accounts = student_accounts_visible_to(request.user, establishment)
-    listing = build_list(STUDENT_ACCOUNTS, accounts, request.GET, form_kwargs={"establishment": establishment})
+    def fetch(form, sort, start, size):
+        filters = form.student_filters()
+        return student_account_page(request.user, establishment, filters, sort=sort, offset=start, limit=size)
+
+    listing = build_list(STUDENT_ACCOUNTS, None, request.GET, form_kwargs={"establishment": establishment}, fetch=fetch)
     renderer = RowRenderer(establishment, listing.current_querystring)
     return {
         **module_context(request, establishment, "students"),
