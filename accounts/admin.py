@@ -1,16 +1,36 @@
 from django.contrib import admin
 
 from .models import Account, Division, LegalRepresentative, Mef, Student
+from .structure import forget_structure
+
+
+class StructureAdmin(admin.ModelAdmin):
+    """MEFs and classes come from SIECLE; an operator's edit here drops the lists' cached copy
+    (`accounts.structure`), as an import would."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_structure(obj.establishment)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_structure(obj.establishment)
+
+    def delete_queryset(self, request, queryset):
+        establishments = {obj.establishment for obj in queryset.select_related("establishment")}
+        super().delete_queryset(request, queryset)
+        for establishment in establishments:
+            forget_structure(establishment)
 
 
 @admin.register(Mef)
-class MefAdmin(admin.ModelAdmin):
+class MefAdmin(StructureAdmin):
     list_display = ["establishment", "code", "label"]
     list_filter = ["establishment"]
 
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(StructureAdmin):
     list_display = ["establishment", "code", "mef"]
     list_filter = ["establishment"]
 

@@ -138,7 +138,7 @@ def student_account_page(
         return [], None
     descending = sort.startswith("-")
     order = [f"{column} DESC" if descending else column for column in PAGE_ORDER[sort.removeprefix("-")]]
-    order.append("a.id DESC" if descending else "a.id")
+    order.append("a.id")  # the tie-breaker stays ascending, as in ListSpec.ordering
     like = connection.operators["contains"]  # "LIKE %s" (with ESCAPE on SQLite), as the ORM writes it
     where = ['s."establishment_id" = %s', 's."is_active"', "a.kind = %s"]
     params: list = [establishment.pk, AccountKind.STUDENT]

@@ -88,3 +88,16 @@ def test_client_ip_reads_forwarded_for_behind_trusted_proxy(settings):
     spoofed = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.1.2.3, 198.51.100.7")
     assert client_ip(spoofed) == "198.51.100.7"
     assert not is_intranet(spoofed)
+
+
+def test_dsfr_assets_rendered_once_equal_django_dsfrs_tags():
+    """base.html uses `dsfr_css_once`/`dsfr_js_once`: the same markup as django-dsfr's tags, only the
+    scripts' CSP nonce changing per response (escaped)."""
+    from django.template import engines
+
+    engine = engines["django"]
+    theirs = engine.from_string("{% load dsfr_tags %}{% dsfr_css %}{% dsfr_js nonce=nonce %}")
+    ours = engine.from_string("{% load dsfr_assets %}{% dsfr_css_once %}{% dsfr_js_once nonce %}")
+    for nonce in ("r4nd0m", 'x"><script>'):
+        assert ours.render({"nonce": nonce}) == theirs.render({"nonce": nonce})
+    assert 'nonce="x&quot;&gt;&lt;script&gt;"' in ours.render({"nonce": 'x"><script>'})
