@@ -19,7 +19,7 @@ from ..lists import SORT_PARAM, resolve_selection, selection_hidden_fields
 from ..matrix import can_reset_password
 from ..resets import ResetRefused, accounts_reset_passwords
 from ..selectors import student_accounts_visible_to
-from .listing import STUDENT_ACCOUNTS, StudentRow
+from .listing import STUDENT_ACCOUNTS, StudentRow, passwords_table
 from .views import TEMPLATES, module_context, no_store
 
 FORMATS = {
@@ -83,8 +83,9 @@ def reset_passwords(request, uai):
             refusal_count=len(refused.refusals),
         )
         return no_store(render(request, TEMPLATES + "bulk_confirm.html", context, status=409))
-    context["rows"] = [StudentRow.of(r.account, r.password) for r in results]
-    context["rows"].sort(key=lambda r: (str(r.student.division or ""), r.student.last_name, r.student.first_name))
+    rows = [StudentRow.of(r.account, r.password) for r in results]
+    rows.sort(key=lambda r: (str(r.student.division or ""), r.student.last_name, r.student.first_name))
+    context["passwords_table"] = passwords_table(establishment, rows)
     return no_store(render(request, TEMPLATES + "reset_result.html", context))
 
 

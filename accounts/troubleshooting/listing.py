@@ -150,3 +150,35 @@ class RowRenderer:
                 action=action,
             )
         )
+
+
+PASSWORD_ROW_HTML = (
+    "<tr><td>{name}</td><td>{division}</td><td>{identifier}</td>"
+    '<td><span class="ec-secret">{password}</span></td>'
+    '<td><p class="fr-badge fr-badge--sm {badge}">{state}</p></td></tr>'
+)
+
+
+@dataclass(frozen=True)
+class PasswordsTable:
+    """The accounts just reset with their new password (a result page lists up to thousands), and
+    the ids the « Lister les comptes » buttons below it post."""
+
+    rows_html: SafeString
+    selection_ids: str
+
+
+def passwords_table(establishment, rows: list[StudentRow]) -> PasswordsTable:
+    structure = structure_of(establishment)
+    html = "".join(
+        PASSWORD_ROW_HTML.format(
+            name=escape(f"{row.student.first_name} {row.student.last_name.title()}"),
+            division=escape(structure.division_code(row.student.division_id)),
+            identifier=escape(row.account.identifier),
+            password=escape(row.password or ""),
+            badge=row.badge_class,
+            state=escape(row.account.get_state_display()),
+        )
+        for row in rows
+    )
+    return PasswordsTable(mark_safe(html), ",".join(str(row.account.pk) for row in rows))  # noqa: S308 (escaped)

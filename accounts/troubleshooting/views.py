@@ -15,7 +15,7 @@ from delegations.permissions import Right, abilities, get_establishment_for
 from ..lists import build_list
 from ..resets import ResetRefused, account_reset_password
 from ..selectors import student_account_page, student_accounts_visible_to
-from .listing import STUDENT_ACCOUNTS, RowRenderer, StudentRow
+from .listing import STUDENT_ACCOUNTS, RowRenderer, StudentRow, passwords_table
 
 TEMPLATES = "accounts/troubleshooting/"
 
@@ -122,7 +122,7 @@ def reset_password(request, uai, account_id):
             return no_store(render(request, TEMPLATES + "reset_done.html#refused_fragment", context))
         return no_store(render(request, TEMPLATES + "reset_confirm.html", context, status=409))
     context["row"] = StudentRow.of(account, password).rendered(RowRenderer(establishment, context["querystring"]))
-    context["single_rows"] = [context["row"]]
+    context["passwords_table"] = passwords_table(establishment, [context["row"]])
     if is_partial(request):
         return no_store(render(request, TEMPLATES + "reset_done.html#done_fragment", context))
     return no_store(render(request, TEMPLATES + "reset_done.html", context))

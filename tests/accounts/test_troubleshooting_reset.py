@@ -252,3 +252,21 @@ def test_bulk_by_staff_without_delegation_or_stranger_is_404(client, request, es
     client.force_login(request.getfixturevalue(persona))
     assert client.post(bulk_url(establishment), {"selection": [account.pk], "confirm": "1"}).status_code == 404
     assert encrypted(account) == account.provisional_password_encrypted
+
+
+def test_bulk_result_table_rows_are_escaped_sorted_by_class_and_listable(client, establishment, head):
+    second = account_for(establishment, last_name="ZOLA", first_name="<b>Émile</b>", division="3EME2")
+    first = account_for(establishment, last_name="ABEL", first_name="Anne", division="3EME1")
+    client.force_login(head)
+    response = client.post(bulk_url(establishment), {"selection": [second.pk, first.pk], "confirm": "1"})
+    html = response.text
+    password = provisional_password(Account.objects.get(pk=second.pk))
+    assert (
+        f"<tr><td>&lt;b&gt;Émile&lt;/b&gt; Zola</td><td>3EME2</td><td>{second.identifier}</td>"
+        f'<td><span class="ec-secret">{password}</span></td>'
+        '<td><p class="fr-badge fr-badge--sm fr-badge--info">Non activé - informé</p></td></tr>'
+    ) in html
+    assert "<b>Émile" not in html
+    assert html.index("Anne Abel") < html.index("Zola")  # by class, then name
+    # « Lister les comptes » below the table posts the same accounts, in the table's order.
+    assert f'name="selection_ids" value="{first.pk},{second.pk}"' in html
