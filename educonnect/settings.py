@@ -127,6 +127,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The staff sign-in checks passwords as ModelBackend does; loading the user of a session also reads
+# their rights in the same statement (delegations.auth).
+AUTHENTICATION_BACKENDS = ["delegations.auth.StaffBackend"]
 LOGIN_URL = "/connexion/"
 LOGIN_REDIRECT_URL = "/"
 

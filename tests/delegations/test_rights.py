@@ -122,3 +122,62 @@ def test_a_refusal_names_the_existing_establishment_in_the_journal(staff, establ
         get_establishment_for(staff, "9999999Z", Right.TROUBLESHOOTING)
     refused = AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED, actor=staff).order_by("pk")
     assert [event.establishment for event in refused] == [establishment, None]
+
+
+def test_the_backend_reads_a_session_user_and_their_rights_in_one_query(
+    head, establishment, other_establishment, django_assert_num_queries
+):
+    from delegations.auth import StaffBackend
+    from delegations.models import User
+
+    AssignmentFactory(user=head, establishment=other_establishment, function=Assignment.Function.ADM)
+    with django_assert_num_queries(1):
+        user = StaffBackend().get_user(head.pk)
+    with django_assert_num_queries(0):
+        assert get_establishment_for(user, establishment.uai, Right.TROUBLESHOOTING).academie.name
+        assert all_rights(user) == {establishment.pk: frozenset(ALL_EDUCONNECT)}
+    # The user is whole, converted as the ORM converts it (SQLite gives text dates, integer booleans).
+    fresh = User.objects.get(pk=head.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(fresh, field.attname), field.name
+    assert user.is_active is True and user.date_joined.tzinfo is not None
+    assert user.get_session_auth_hash() == fresh.get_session_auth_hash()
+
+
+def test_the_backend_refuses_unknown_and_inactive_users(staff):
+    from delegations.auth import StaffBackend
+
+    assert StaffBackend().get_user(staff.pk + 1000) is None
+    staff.is_active = False
+    staff.save()
+    assert StaffBackend().get_user(staff.pk) is None
+
+
+def test_a_user_without_assignment_has_no_right(db, django_assert_num_queries):
+    from delegations.auth import StaffBackend
+    from tests.factories import UserFactory
+
+    user = StaffBackend().get_user(UserFactory().pk)
+    assert user is not None
+    with django_assert_num_queries(0):
+        assert all_rights(user) == {}
+
+
+def test_a_list_page_costs_three_queries_session_user_with_rights_and_page(client, head, establishment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    # As an import leaves it: the classes and MEFs of the filters are then cached between requests.
+    Establishment.objects.filter(pk=establishment.pk).update(siecle_imported_at=timezone.now())
+    cache.clear()
+    client.force_login(head)
+    url = f"/depannage/{establishment.uai}/eleves/"
+    client.get(url)
+    for headers in ({}, {"HX-Request": "true"}):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"q": "dubois"}, headers=headers).status_code == 200
+        tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in queries.captured_queries]
+        assert tables == ['"django_session"', '"delegations_user"', '"accounts_student"'], tables
