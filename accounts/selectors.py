@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from delegations.models import Establishment
 from delegations.permissions import Right, has_right
+from educonnect.rows import RowReader
 
 from .models import Account, AccountKind, AccountState, Division, Mef, Student
 
@@ -71,6 +72,16 @@ def student_accounts_visible_to(
 # here the statement is assembled from the filter form's cleaned data and read into slim rows. The
 # ORM path (`student_accounts_visible_to` filtered by the same form, `accounts.lists.resolve_selection`)
 # stays what the bulk actions and exports use; tests check that both give the same rows in the same order.
+
+
+LISTED_ACCOUNT_FIELDS = (
+    "identifier",
+    "state",
+    "email",
+    "provisional_password_encrypted",
+    "provisional_password_expires_at",
+)
+LISTED_STUDENT_FIELDS = ("first_name", "last_name", "division_id", "mef_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,39 +170,23 @@ def student_account_page(
         joins += f' LEFT OUTER JOIN "{Division._meta.db_table}" d ON d.id = s.division_id'
     if sort.removeprefix("-") == "mef":
         joins += f' LEFT OUTER JOIN "{Mef._meta.db_table}" m ON m.id = s.mef_id'
+    account, student = _page_readers()
     sql = (
-        "SELECT a.id, a.identifier, a.state, a.email, a.provisional_password_encrypted, "  # noqa: S608
-        "a.provisional_password_expires_at, s.first_name, s.last_name, s.division_id, s.mef_id, COUNT(*) OVER () "
+        f"SELECT {account.columns('a')}, {student.columns('s')}, COUNT(*) OVER () "  # noqa: S608
         f'FROM "{Student._meta.db_table}" s INNER JOIN "{Account._meta.db_table}" a ON a.student_id = s.id{joins} '
         f"WHERE {' AND '.join(where)} ORDER BY {', '.join(order)} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         fetched = cursor.fetchall()
-    expires = _datetime_converter()
     rows = [
-        ListedAccount(
-            pk=pk,
-            identifier=identifier,
-            state=state,
-            email=email,
-            provisional_password_encrypted=encrypted,
-            provisional_password_expires_at=expires(expires_at),
-            student=ListedStudent(first_name, last_name, division_id, mef_id),
-        )
-        for pk, identifier, state, email, encrypted, expires_at, first_name, last_name, division_id, mef_id, _ in fetched
+        ListedAccount(*account.values(row), student=ListedStudent(*student.values(row)))  # fields in order
+        for row in fetched
     ]
     return rows, (fetched[0][-1] if fetched else None)
 
 
-def _datetime_converter():
-    """What the ORM does to a datetime column read from this database (SQLite returns text)."""
-    column = Account._meta.get_field("provisional_password_expires_at").get_col(Account._meta.db_table)
-    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, column, connection)
-        return value
-
-    return convert
+def _page_readers() -> tuple[RowReader, RowReader]:
+    """The columns of a page row, in the order of ListedAccount's and ListedStudent's fields."""
+    account = RowReader.of(Account, 0, ("id", *LISTED_ACCOUNT_FIELDS))
+    return account, RowReader.of(Student, account.end, LISTED_STUDENT_FIELDS)
