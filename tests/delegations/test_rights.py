@@ -4,9 +4,14 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from delegations.models import Assignment, Delegation, Establishment, Service
+from delegations.auth import StaffBackend
+from delegations.models import Assignment, Delegation, Establishment, Service, User
 from delegations.permissions import (
     Right,
     all_rights,
@@ -16,7 +21,7 @@ from delegations.permissions import (
     has_right,
 )
 from educonnect.models import AuditAction, AuditEvent
-from tests.factories import AssignmentFactory, DelegationFactory, EstablishmentFactory, catalogue_service
+from tests.factories import AssignmentFactory, DelegationFactory, EstablishmentFactory, UserFactory, catalogue_service
 
 TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
@@ -127,8 +132,6 @@ def test_a_refusal_names_the_existing_establishment_in_the_journal(staff, establ
 def test_the_backend_reads_a_session_user_and_their_rights_in_one_query(
     head, establishment, other_establishment, django_assert_num_queries
 ):
-    from delegations.auth import StaffBackend
-    from delegations.models import User
 
     AssignmentFactory(user=head, establishment=other_establishment, function=Assignment.Function.ADM)
     with django_assert_num_queries(1):
@@ -145,7 +148,6 @@ def test_the_backend_reads_a_session_user_and_their_rights_in_one_query(
 
 
 def test_the_backend_refuses_unknown_and_inactive_users(staff):
-    from delegations.auth import StaffBackend
 
     assert StaffBackend().get_user(staff.pk + 1000) is None
     staff.is_active = False
@@ -154,8 +156,6 @@ def test_the_backend_refuses_unknown_and_inactive_users(staff):
 
 
 def test_a_user_without_assignment_has_no_right(db, django_assert_num_queries):
-    from delegations.auth import StaffBackend
-    from tests.factories import UserFactory
 
     user = StaffBackend().get_user(UserFactory().pk)
     assert user is not None
@@ -164,11 +164,6 @@ def test_a_user_without_assignment_has_no_right(db, django_assert_num_queries):
 
 
 def test_a_list_page_costs_three_queries_session_user_with_rights_and_page(client, head, establishment):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from django.core.cache import cache
-    from django.utils import timezone
 
     # As an import leaves it: the classes and MEFs of the filters are then cached between requests.
     Establishment.objects.filter(pk=establishment.pk).update(siecle_imported_at=timezone.now())
