@@ -6,7 +6,7 @@ back as the ORM would give them: SQLite returns dates and datetimes as text, boo
 and each backend's converters (`connection.ops.get_db_converters`, the fields' own) fix that.
 """
 
-from django.db import connection
+from django.db import connection, connections
 
 
 class RowReader:
@@ -30,7 +30,8 @@ class RowReader:
     @classmethod
     def of(cls, model, start: int = 0, fields: tuple = ()):
         """A reader kept for this thread's connection (its converters are bound to it)."""
-        readers = connection.__dict__.setdefault("_educonnect_row_readers", {})
+        # `connection` is a proxy shared by every thread; the wrapper behind it is this thread's.
+        readers = connections[connection.alias].__dict__.setdefault("_educonnect_row_readers", {})
         key = (model, start, fields)
         if key not in readers:
             readers[key] = cls(model, start, [model._meta.get_field(name) for name in fields] or None)
