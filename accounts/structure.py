@@ -2,8 +2,8 @@
 MEF and Classe(s) filters, and the class and MEF of each row.
 
 Every list request needs them, yet they change only with a SIECLE import (or an operator's edit in
-/plateforme/). So they are read once (two small queries) and kept in the cache under a key holding the time of
-the establishment's last import: an import (one transaction, which sets `siecle_imported_at`) makes
+/plateforme/). So they are read once (two small queries) and kept in the cache under a key holding
+the time of the establishment's last import: an import (one transaction, which sets `siecle_imported_at`) makes
 every process read them anew, without any message between processes. An operator's edit drops the
 entry (`forget_structure`); other processes then keep theirs at most `TIMEOUT` seconds unless the
 cache is shared (REDIS_URL). An establishment never imported (tests, hand-made data) is read on
@@ -12,7 +12,8 @@ every request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.cache import cache
 
@@ -29,12 +30,14 @@ class Structure:
     # (pk, label) ordered by code, as the filters offer them.
     mefs: tuple[tuple[int, str], ...]
     divisions: tuple[tuple[int, str], ...]
-    mef_labels: dict[int, str] = field(init=False, repr=False, compare=False)
-    division_codes: dict[int, str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
-        object.__setattr__(self, "mef_labels", dict(self.mefs))
-        object.__setattr__(self, "division_codes", dict(self.divisions))
+    @cached_property
+    def mef_labels(self) -> dict[int, str]:
+        return dict(self.mefs)
+
+    @cached_property
+    def division_codes(self) -> dict[int, str]:
+        return dict(self.divisions)
 
     def mef_label(self, mef_id: int | None) -> str:
         return self.mef_labels.get(mef_id, NO_VALUE) if mef_id else NO_VALUE

@@ -12,8 +12,8 @@ from django.db import connection, connections
 class RowReader:
     """Reads `model`'s concrete fields from consecutive columns of a row, starting at `start`.
 
-    `reader.instance(row)` is a model instance, as `Model.from_db` makes it;
-    `reader.value(row, name)` one field's converted value."""
+    `reader.instance(row)` is a model instance, as `Model.from_db` makes it; `reader.values(row)` the
+    converted values, in the order of the fields."""
 
     def __init__(self, model, start: int = 0, fields=None):
         self.model = model
@@ -48,14 +48,6 @@ class RowReader:
 
     def instance(self, row):
         return self.model.from_db(connection.alias, self.attnames, self.values(row))
-
-    def value(self, row, attname: str):
-        index = self.attnames.index(attname)
-        value = row[self.start + index]
-        converters, column = self._converters[index]
-        for converter in converters:
-            value = converter(value, column, connection)
-        return value
 
     def columns(self, alias: str) -> str:
         """The SELECT list of these fields for the table aliased `alias`."""

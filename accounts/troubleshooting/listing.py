@@ -78,6 +78,11 @@ class StudentRow:
         return f"{self.student.first_name} {self.student.last_name.upper()}"
 
     @property
+    def display_name(self) -> str:
+        """« Prénom Nom », as the list's rows show it."""
+        return f"{self.student.first_name} {self.student.last_name.title()}"
+
+    @property
     def shown_password(self) -> str:
         return self.password or MASKED_PASSWORD
 
@@ -139,7 +144,7 @@ class RowRenderer:
             ROW_HTML.format(
                 pk=pk,
                 name=escape(row.name),
-                display_name=escape(f"{student.first_name} {student.last_name.title()}"),
+                display_name=escape(row.display_name),
                 division=escape(self.structure.division_code(student.division_id)),
                 mef=escape(self.structure.mef_label(student.mef_id)),
                 identifier=escape(account.identifier),
@@ -172,7 +177,7 @@ def passwords_table(establishment, rows: list[StudentRow]) -> PasswordsTable:
     structure = structure_of(establishment)
     html = "".join(
         PASSWORD_ROW_HTML.format(
-            name=escape(f"{row.student.first_name} {row.student.last_name.title()}"),
+            name=escape(row.display_name),
             division=escape(structure.division_code(row.student.division_id)),
             identifier=escape(row.account.identifier),
             password=escape(row.password or ""),
