@@ -1,4 +1,4 @@
-"""The kernel's one model: the append-only audit journal."""
+"""The kernel's models: the append-only audit journal, and the background workers' heartbeats."""
 
 from django.conf import settings
 from django.db import models
@@ -88,3 +88,23 @@ class AuditEvent(models.Model):
             return AuditAction(self.action).label
         except ValueError:
             return self.action
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per background worker (`manage.py worker`), rewritten every
+    EDUCONNECT_WORKER_HEARTBEAT_SECONDS while it runs and after each task; `/sante/` reports the age
+    of the most recent one. Rows of stopped workers stay (with their last beat) until pruned at the
+    next worker start."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    last_beat_at = models.DateTimeField(db_index=True)
+    tasks_run = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "battement d'un processus de tâches de fond"
+
+    def __str__(self):
+        return f"{self.worker_id} {self.last_beat_at:%d/%m/%Y %H:%M:%S}"

@@ -21,6 +21,12 @@ def _in(address: str, networks) -> bool:
     return any(ip in net for net in networks)
 
 
+def is_from_trusted_proxy(request) -> bool:
+    """The direct peer is one of EDUCONNECT_TRUSTED_PROXIES (its X-Forwarded-* headers count)."""
+    proxies = settings.EDUCONNECT_TRUSTED_PROXIES
+    return bool(proxies) and _in(request.META.get("REMOTE_ADDR", ""), _networks(proxies))
+
+
 def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     proxies = _networks(settings.EDUCONNECT_TRUSTED_PROXIES)

@@ -1,7 +1,9 @@
 """Settings, all from environment variables with safe development defaults.
 
-EDUCONNECT_ENV=production turns on the production checks: SECRET_KEY, EDUCONNECT_ENCRYPTION_KEY,
-DATABASE_URL and ALLOWED_HOSTS must then be given, cookies are secure, DEBUG is off.
+EDUCONNECT_ENV=production turns on the production settings: SECRET_KEY and EDUCONNECT_ENCRYPTION_KEY
+must be given, cookies are secure, DEBUG is off, static files are hashed and compressed, logs are JSON
+lines. `manage.py check --deploy` (educonnect/checks.py) refuses the rest of an unsafe configuration:
+development keys, no DATABASE_URL, no REDIS_URL with several processes, no EDUCONNECT_SITE_URL.
 """
 
 import os
@@ -44,9 +46,14 @@ def required(name: str, dev_default: str) -> str:
 
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 SECRET_KEY = required("SECRET_KEY", "dev-only-insecure-secret-key-change-me-in-production-0123456789")
+# Rotation (docs/operations.md): the previous key goes here for as long as its sessions and signed
+# links (activation: 7 days) should stay valid.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 # Fernet key (urlsafe base64, 32 bytes) encrypting provisional passwords at rest.
 # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`
 EDUCONNECT_ENCRYPTION_KEY = required("EDUCONNECT_ENCRYPTION_KEY", "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE=")
+# Rotation: previous keys still decrypt; `manage.py rotate_encryption_key` re-encrypts with the new one.
+EDUCONNECT_ENCRYPTION_KEY_FALLBACKS = env_list("EDUCONNECT_ENCRYPTION_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -72,7 +79,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-Proto is dropped unless it comes from a trusted proxy; request id and JSON
+    # access log line (educonnect/observability.py).
+    "educonnect.observability.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,12 +123,19 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    # The embedded database (demo, tests): writers take the write lock at BEGIN (IMMEDIATE) and wait
+    # up to 20 s for it, so two concurrent writers queue instead of failing with « database is locked ».
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "delegations.User"
 
+# Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane: educonnect/hashers.py).
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "educonnect.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -142,6 +160,20 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Static files are served by WhiteNoise. In production they are collected (`collectstatic`, part of
+# the start: bin/serve, deploy/systemd) with hashed names, gzip and brotli copies, and served with
+# a one-year immutable cache. The demo and the tests keep the plain storage (no manifest needed).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION or env_bool("EDUCONNECT_MANIFEST_STATIC")
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_MAX_AGE = 365 * 24 * 3600 if PRODUCTION else 0
 
 # Sessions: staff sessions expire after 8 hours of work, and on browser close.
 SESSION_COOKIE_AGE = 8 * 3600
@@ -158,7 +190,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # HSTS preload is the domain owner's decision (it binds every subdomain for years).
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
@@ -207,13 +238,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+    # Sessions are read from Redis and written through to the database (a Redis restart signs
+    # nobody out); measured in docs/performance.md.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Web processes serving at once (gunicorn reads WEB_CONCURRENCY; deploy/gunicorn.conf.py). Above
+# one, the brute-force counters and the sessions' cache must be shared: REDIS_URL (checks.py).
+WEB_CONCURRENCY = int(env("WEB_CONCURRENCY", "2" if PRODUCTION else "1"))
 
 # Intranet: clients from these networks need no second factor for administration and DELEG-CE.
 EDUCONNECT_INTRANET_NETWORKS = env_list("EDUCONNECT_INTRANET_NETWORKS")
-# X-Forwarded-For is read only when the direct peer is one of these proxies.
+# X-Forwarded-For, X-Forwarded-Proto and X-Request-ID are read only when the direct peer is one of
+# these proxies (educonnect/network.py, educonnect/observability.py).
 EDUCONNECT_TRUSTED_PROXIES = env_list("EDUCONNECT_TRUSTED_PROXIES")
-# Base URL of the site, used in e-mails (activation links).
-EDUCONNECT_SITE_URL = env("EDUCONNECT_SITE_URL", "http://127.0.0.1:8000")
+if EDUCONNECT_TRUSTED_PROXIES:
+    # Honoured only from a trusted proxy: RequestContextMiddleware drops the header from anyone else.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Base URL of the site, used in e-mails (activation links). Required in production (checks.py).
+EDUCONNECT_SITE_URL_DEFAULT = "http://127.0.0.1:8000"
+EDUCONNECT_SITE_URL = env("EDUCONNECT_SITE_URL", EDUCONNECT_SITE_URL_DEFAULT)
 # Provisional passwords live 3 months.
 EDUCONNECT_PROVISIONAL_PASSWORD_DAYS = int(env("EDUCONNECT_PROVISIONAL_PASSWORD_DAYS", "92"))
 # SIECLE import: biggest accepted (uncompressed) file.
@@ -229,11 +271,31 @@ EDUCONNECT_PARAMETERS_URL_SCHEMES = env_list("EDUCONNECT_PARAMETERS_URL_SCHEMES"
 EDUCONNECT_PARAMETERS_CHECK_REACHABLE = env_bool("EDUCONNECT_PARAMETERS_CHECK_REACHABLE", True)
 EDUCONNECT_PARAMETERS_CHECK_TIMEOUT = float(env("EDUCONNECT_PARAMETERS_CHECK_TIMEOUT", "5"))
 
+# Worker heartbeat (educonnect/health.py): /sante/ answers 503 when no worker beat for this long.
+EDUCONNECT_WORKER_HEARTBEAT_SECONDS = float(env("EDUCONNECT_WORKER_HEARTBEAT_SECONDS", "30"))
+EDUCONNECT_WORKER_MAX_SILENCE = float(env("EDUCONNECT_WORKER_MAX_SILENCE", "120"))
+
+# Logs go to stderr: JSON lines in production (one object per line, with the request id, user,
+# establishment, duration and status of the request that wrote it), plain text otherwise.
+# LOG_FORMAT=json|plain overrides.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_context": {"()": "educonnect.observability.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "educonnect.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from educonnect.health import sante
+
 urlpatterns = [
+    path("sante/", sante, name="sante"),
     path("plateforme/", admin.site.urls),
     path("depannage/", include("accounts.troubleshooting.urls")),
     path("administration/<str:uai>/statistiques/", include("stats.urls")),
