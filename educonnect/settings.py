@@ -83,7 +83,6 @@ MIDDLEWARE = [
     # access log line (educonnect/observability.py).
     "educonnect.observability.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,6 +173,15 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if PRODUCTION else 0
+# Hashed names never change content: WhiteNoise marks them immutable and caches them a year anyway.
+if PRODUCTION or STATIC_ROOT.is_dir():
+    # Out of production (a non-production gunicorn after collectstatic), files are also found in
+    # the apps; the demo's runserver serves them itself and the tests need none.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+    WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Sessions: staff sessions expire after 8 hours of work, and on browser close.
 SESSION_COOKIE_AGE = 8 * 3600
