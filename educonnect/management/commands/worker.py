@@ -5,7 +5,6 @@ deploy/systemd/educonnect-worker@.service); `/sante/` answers 503 when no worker
 EDUCONNECT_WORKER_MAX_SILENCE seconds.
 """
 
-from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -63,7 +62,4 @@ class Command(DbWorkerCommand):
             excluded_queue_names=excluded,
         )
         worker.configure_signals()
-        try:
-            worker.run()
-        finally:
-            connection.close()
+        worker.run()
