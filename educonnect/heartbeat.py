@@ -19,24 +19,32 @@ from .models import WorkerHeartbeat
 
 def beat(worker_id: str, *, started: bool = False, task_done: bool = False) -> None:
     now = timezone.now()
+    if not started:
+        changes = {"last_beat_at": now}
+        if task_done:
+            changes["tasks_run"] = F("tasks_run") + 1
+        if WorkerHeartbeat.objects.filter(worker_id=worker_id).update(**changes):
+            return
+        # The row was pruned (or the table emptied) while the worker ran: write it again.
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={
+            "hostname": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "last_beat_at": now,
+            **({"started_at": now, "tasks_run": 0} if started else {}),
+        },
+        create_defaults={
+            "hostname": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "started_at": now,
+            "last_beat_at": now,
+            "tasks_run": int(task_done),
+        },
+    )
     if started:
-        WorkerHeartbeat.objects.update_or_create(
-            worker_id=worker_id,
-            defaults={
-                "hostname": socket.gethostname()[:255],
-                "pid": os.getpid(),
-                "started_at": now,
-                "last_beat_at": now,
-                "tasks_run": 0,
-            },
-        )
         # Rows of workers stopped for more than a day say nothing useful any more.
         WorkerHeartbeat.objects.filter(last_beat_at__lt=now - timezone.timedelta(days=1)).delete()
-        return
-    changes = {"last_beat_at": now}
-    if task_done:
-        changes["tasks_run"] = F("tasks_run") + 1
-    WorkerHeartbeat.objects.filter(worker_id=worker_id).update(**changes)
 
 
 def last_beat():

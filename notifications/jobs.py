@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.passwords import provisional_password
-from educonnect import crypto
+from educonnect import crypto, locks
 
 from . import emails
 from .letters import letter_for_account, make_head, write_letters_pdf
@@ -80,6 +80,15 @@ def enqueue(job: NotificationJob) -> None:
 
 
 def job_run(job_id: int) -> NotificationJob:
+    """Run the job in one worker at a time: a second task for the same job (a job resumed while
+    its worker still runs) returns at once, the running worker finishes it (educonnect.locks)."""
+    with locks.exclusive(locks.NOTIFICATION_JOB, job_id) as mine:
+        if not mine:
+            return NotificationJob.objects.get(pk=job_id)
+        return _run(job_id)
+
+
+def _run(job_id: int) -> NotificationJob:
     """Process the job's pending items, send its queued e-mails, write its PDF. Idempotent: run it
     again after a crash and it goes on where it stopped."""
     job = NotificationJob.objects.select_related("establishment", "requested_by").get(pk=job_id)
