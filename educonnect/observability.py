@@ -70,6 +70,7 @@ class RequestContextMiddleware:
                 request.path if match is None else f"/{match.route}",
                 response.status_code,
                 extra={
+                    **request_context(request),
                     "method": request.method,
                     "route": request.path[:200] if match is None else f"/{match.route}",
                     "status": response.status_code,
