@@ -180,3 +180,28 @@ def test_fernet_key_rotation_re_encrypts_every_stored_value(settings):
         ("accounts.Account", "provisional_password_encrypted"),
         (NotificationJobItem._meta.label, "password_encrypted"),
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_thread_keeps_beating_while_the_worker_lives():
+    from educonnect.heartbeat import BeatingThread, beat
+
+    beat("worker-thread", started=True)
+    first = WorkerHeartbeat.objects.get(worker_id="worker-thread").last_beat_at
+    thread = BeatingThread("worker-thread", interval=0.05)
+    thread.start()
+    try:
+        deadline = timezone.now() + datetime.timedelta(seconds=10)
+        while WorkerHeartbeat.objects.get(worker_id="worker-thread").last_beat_at == first:
+            assert timezone.now() < deadline, "no beat from the thread"
+    finally:
+        thread.stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def test_a_pruned_heartbeat_row_is_written_again():
+    from educonnect.heartbeat import beat
+
+    beat("worker-pruned")  # no row: the worker's row was deleted while it ran
+    assert WorkerHeartbeat.objects.filter(worker_id="worker-pruned").exists()

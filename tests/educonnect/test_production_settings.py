@@ -139,3 +139,15 @@ def test_the_proxy_ssl_header_is_set_only_with_trusted_proxies():
     with_proxies = _run([sys.executable, "-c", code], {**base, "EDUCONNECT_TRUSTED_PROXIES": "10.0.0.0/24"})
     assert without.stdout.strip() == "None", without.stderr
     assert with_proxies.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')", with_proxies.stderr
+
+
+def test_production_serves_hashed_compressed_static_files_cached_a_year():
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.STORAGES['staticfiles']['BACKEND']); print(settings.WHITENOISE_MAX_AGE);"
+        "print('whitenoise.middleware.WhiteNoiseMiddleware' in settings.MIDDLEWARE)"
+    )
+    result = _run([sys.executable, "-c", code], {**SAFE, "DJANGO_SETTINGS_MODULE": "educonnect.settings"})
+    assert result.stdout.split() == ["whitenoise.storage.CompressedManifestStaticFilesStorage", "31536000", "True"]
+    development = _run([sys.executable, "-c", code], {"DJANGO_SETTINGS_MODULE": "educonnect.settings"})
+    assert development.stdout.split()[0] == "django.contrib.staticfiles.storage.StaticFilesStorage"

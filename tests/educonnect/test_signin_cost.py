@@ -148,3 +148,21 @@ def test_one_address_trying_many_identifiers_is_locked(client):
         login, {"identifier": victim.identifier, "password": CHOSEN_PASSWORD}, REMOTE_ADDR="198.51.100.7"
     )
     assert other.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("inconnu.agent", DEMO_PASSWORD),  # unknown username
+        ("agent.cout", "mauvais-mot-de-passe"),  # wrong password
+        ("agent.cout", DEMO_PASSWORD),  # right password
+    ],
+    ids=["unknown", "wrong", "right"],
+)
+def test_every_staff_sign_in_attempt_costs_exactly_one_hash(client, hash_calls, username, password):
+    user = UserFactory(username="agent.cout")
+    user.password = make_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    hash_calls.clear()
+    client.post("/connexion/", {"username": username, "password": password})
+    assert len(hash_calls) == 1, hash_calls
