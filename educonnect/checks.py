@@ -74,4 +74,14 @@ def production_configuration(app_configs, **kwargs):
                 id="educonnect.W007",
             )
         )
+    if settings.SECURE_SSL_REDIRECT and not settings.EDUCONNECT_TRUSTED_PROXIES:
+        problems.append(
+            Warning(
+                "SECURE_SSL_REDIRECT is on but EDUCONNECT_TRUSTED_PROXIES is empty: behind the TLS reverse "
+                "proxy every request would look like plain http (redirect loop), and every client would "
+                "share the proxy's address in the brute-force counters.",
+                hint="List the reverse proxies (e.g. 127.0.0.1/32,::1/128 for nginx on the same machine).",
+                id="educonnect.W008",
+            )
+        )
     return problems

@@ -22,6 +22,7 @@ SAFE = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/educonnect_prod",
     "REDIS_URL": REDIS_URL,
     "EDUCONNECT_SITE_URL": "https://educonnect.example.org",
+    "EDUCONNECT_TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
 }
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production-0123456789"
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="
@@ -66,6 +67,7 @@ def test_check_deploy_passes_with_a_safe_production_configuration():
         ({"REDIS_URL": None, "WEB_CONCURRENCY": "4"}, "educonnect.W004"),
         ({"EDUCONNECT_SITE_URL": None}, "educonnect.W005"),
         ({"EDUCONNECT_SITE_URL": "http://educonnect.example.org"}, "educonnect.W006"),
+        ({"EDUCONNECT_TRUSTED_PROXIES": None}, "educonnect.W008"),
     ],
     ids=[
         "dev-secret-key",
@@ -76,6 +78,7 @@ def test_check_deploy_passes_with_a_safe_production_configuration():
         "no-redis-url-four-processes",
         "no-site-url",
         "site-url-not-https",
+        "behind-a-proxy-not-listed",
     ],
 )
 def test_check_deploy_refuses_an_unsafe_configuration(changes, check_id):
@@ -134,7 +137,7 @@ def test_x_forwarded_proto_is_honoured_only_from_a_trusted_proxy(settings):
 
 def test_the_proxy_ssl_header_is_set_only_with_trusted_proxies():
     code = "import django; django.setup(); from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
-    base = {**SAFE, "DJANGO_SETTINGS_MODULE": "educonnect.settings"}
+    base = {**SAFE, "EDUCONNECT_TRUSTED_PROXIES": None, "DJANGO_SETTINGS_MODULE": "educonnect.settings"}
     without = _run([sys.executable, "-c", code], base)
     with_proxies = _run([sys.executable, "-c", code], {**base, "EDUCONNECT_TRUSTED_PROXIES": "10.0.0.0/24"})
     assert without.stdout.strip() == "None", without.stderr
