@@ -305,5 +305,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # One access line per request (educonnect.observability) where it is the log: in JSON. The
+        # demo's runserver writes its own.
+        "educonnect.access": {"level": env("LOG_ACCESS_LEVEL", "INFO" if LOG_FORMAT == "json" else "WARNING")},
     },
 }

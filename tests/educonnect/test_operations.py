@@ -153,11 +153,14 @@ def test_log_lines_written_during_a_request_carry_its_id(client, settings):
     handler = Keep()
     handler.addFilter(RequestContextFilter())
     logger = logging.getLogger("educonnect.access")
+    level = logger.level
     logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
     try:
         response = client.get("/connexion/")
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)
     assert seen and seen[0].request_id == response["X-Request-ID"]
 
 
