@@ -72,3 +72,16 @@ def test_lock_expires_with_the_cache_timeout(monkeypatch):
     )
     limiter.register_failure(username="bob")
     assert 60 in calls
+
+
+def test_the_ip_counter_counts_distinct_usernames_not_failures():
+    """A school behind one NAT address: the same identifiers failing again do not add up."""
+    limiter = Limiter("t", username_limit=100, ip_limit=3)
+    for _ in range(10):
+        limiter.register_failure(username="alice", ip="192.0.2.7")
+        limiter.register_failure(username="ALICE ", ip="192.0.2.7")  # the same identifier
+        limiter.register_failure(username="bob", ip="192.0.2.7")
+    assert limiter.failures(ip="192.0.2.7") == 2
+    assert not limiter.is_locked(username="carol", ip="192.0.2.7")
+    assert limiter.register_failure(username="carol", ip="192.0.2.7") is True  # a third identifier
+    assert limiter.is_locked(username="dave", ip="192.0.2.7")
