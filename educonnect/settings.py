@@ -172,8 +172,8 @@ STORAGES = {
         )
     },
 }
+# Hashed names never change content: cached a year, and WhiteNoise marks them immutable.
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if PRODUCTION else 0
-# Hashed names never change content: WhiteNoise marks them immutable and caches them a year anyway.
 if PRODUCTION or STATIC_ROOT.is_dir():
     # Out of production (a non-production gunicorn after collectstatic), files are also found in
     # the apps; the demo's runserver serves them itself and the tests need none.
