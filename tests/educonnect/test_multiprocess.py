@@ -32,6 +32,9 @@ from tests.factories import CHOSEN_PASSWORD, DEMO_PASSWORD, AccountFactory, Esta
 from tests.otp_helpers import totp_code
 
 ROOT = Path(__file__).resolve().parents[2]
+# Processes share the database: PostgreSQL (CI runs the suite on it; SQLite's test database lives in
+# the test process's memory).
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="several processes need PostgreSQL")
 REDIS_URL = "redis://127.0.0.1:6379/4"
 STARTUP_SECONDS = 60
 
