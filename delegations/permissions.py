@@ -124,31 +124,29 @@ def establishments_with_right(user, right: Right | None = None):
     return Establishment.objects.filter(pk__in=ids).select_related("academie")
 
 
-def refuse(user, *, reason: str, establishment: Establishment | None = None, request=None, **details) -> Http404:
-    """Journal an ACCESS_REFUSED event and return the 404 to raise (existence is never revealed)."""
-    if request is not None:
-        details.setdefault("path", request.path[:300])
+def refuse(user, *, reason: str, request, establishment: Establishment | None = None, **details) -> Http404:
+    """Journal an ACCESS_REFUSED event — with the request's path and client IP — and return the 404
+    to raise (existence is never revealed)."""
     audit.record(
         action=AuditAction.ACCESS_REFUSED,
         actor=user,
         establishment=establishment,
         request=request,
-        details={"reason": reason, **details},
+        details={"reason": reason, "path": request.path[:300], **details},
     )
     return Http404("Page introuvable")
 
 
-def get_establishment_for(user, uai: str, right: Right, *, request=None) -> Establishment:
+def get_establishment_for(user, uai: str, right: Right, *, request) -> Establishment:
     """Fetch-and-authorize: the establishment of `uai` if the user holds `right` on it, else 404
     (a stranger cannot tell an existing establishment from a missing one) and an ACCESS_REFUSED
-    event in the audit journal."""
+    event in the audit journal. Views reach it through `access.establishment_view`."""
     establishment = _rights(user).establishments.get(uai)
     if establishment is not None and right in rights_on(user, establishment):
         return establishment
     # Refused: the establishment (if any) is named in the journal.
     establishment = Establishment.objects.filter(uai=str(uai)[:8]).first()
     raise refuse(user, reason=f"right:{right}", establishment=establishment, request=request, uai=str(uai)[:20])
-    return establishment
 
 
 def is_staff_of(user, establishment: Establishment) -> bool:
@@ -160,7 +158,7 @@ def can_receive_delegation(user, establishment: Establishment) -> bool:
     return user.is_active and is_staff_of(user, establishment)
 
 
-def get_grantee_for(actor, establishment: Establishment, user_id, *, request=None) -> User:
+def get_grantee_for(actor, establishment: Establishment, user_id, *, request) -> User:
     """Fetch-and-authorize a person the actor may delegate to on `establishment`: a member of its
     staff, and the actor may grant there; else 404 (and ACCESS_REFUSED)."""
     if can_grant_delegations(actor, establishment):

@@ -10,6 +10,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from educonnect.models import AuditAction, AuditEvent
 from tests.factories import AssignmentFactory, DelegationFactory, EstablishmentFactory, UserFactory, catalogue_service
 
 TODAY = datetime.date.today()
+REQUEST = RequestFactory().get("/depannage/0380111P/", REMOTE_ADDR="203.0.113.7")
 DAY = datetime.timedelta(days=1)
 SERVICE_CODES = (Service.EDUCONNECT_ADMINISTRATION, Service.EDUCONNECT_DEPANNAGE)
 ALL_EDUCONNECT = {Right.DELEGATIONS, Right.ADMINISTRATION, Right.TROUBLESHOOTING}
@@ -104,8 +106,8 @@ def test_inactive_or_anonymous_users_hold_nothing(head, django_assert_num_querie
 
 def test_rights_and_establishment_in_one_query_per_request(head, establishment, django_assert_num_queries):
     with django_assert_num_queries(1):
-        found = get_establishment_for(head, establishment.uai, Right.TROUBLESHOOTING)
-        assert get_establishment_for(head, establishment.uai, Right.DELEGATIONS) is found
+        found = get_establishment_for(head, establishment.uai, Right.TROUBLESHOOTING, request=REQUEST)
+        assert get_establishment_for(head, establishment.uai, Right.DELEGATIONS, request=REQUEST) is found
         assert has_right(head, establishment, Right.ADMINISTRATION)
     # The establishment is whole, with its académie, as a fetch by UAI would give it.
     fresh = Establishment.objects.select_related("academie").get(uai=establishment.uai)
@@ -125,11 +127,12 @@ def test_a_revocation_is_seen_once_the_memo_is_dropped(delegate_depannage, estab
 
 def test_a_refusal_names_the_existing_establishment_in_the_journal(staff, establishment, other_establishment):
     with pytest.raises(Http404):
-        get_establishment_for(staff, establishment.uai, Right.TROUBLESHOOTING)
+        get_establishment_for(staff, establishment.uai, Right.TROUBLESHOOTING, request=REQUEST)
     with pytest.raises(Http404):
-        get_establishment_for(staff, "9999999Z", Right.TROUBLESHOOTING)
+        get_establishment_for(staff, "9999999Z", Right.TROUBLESHOOTING, request=REQUEST)
     refused = AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED, actor=staff).order_by("pk")
     assert [event.establishment for event in refused] == [establishment, None]
+    assert {(event.details["path"], event.ip_address) for event in refused} == {("/depannage/0380111P/", "203.0.113.7")}
 
 
 def test_the_session_user_is_loaded_by_djangos_model_backend(settings):
@@ -142,7 +145,7 @@ def test_rights_of_a_user_loaded_by_the_backend_cost_one_query(
     AssignmentFactory(user=head, establishment=other_establishment, function=Assignment.Function.ADM)
     user = ModelBackend().get_user(head.pk)
     with django_assert_num_queries(1):
-        assert get_establishment_for(user, establishment.uai, Right.TROUBLESHOOTING).academie.name
+        assert get_establishment_for(user, establishment.uai, Right.TROUBLESHOOTING, request=REQUEST).academie.name
         assert all_rights(user) == {establishment.pk: frozenset(ALL_EDUCONNECT)}
 
 
