@@ -34,6 +34,8 @@ def notify(request, establishment):
     background; either way the answer is a redirect to the notification's page (progress, result,
     « Télécharger le courrier au format PDF »). Accounts of another establishment: 404."""
     form = NotifyForm(request.POST)
+    if form.has_error("account", "invalid_choice"):
+        raise Http404("Compte introuvable")  # an id that was never offered (issue 12, bad ids)
     if not form.is_valid():
         return HttpResponseBadRequest("Demande de notification invalide.")
     accounts = accounts_by_ids(establishment, form.cleaned_data["account"])
