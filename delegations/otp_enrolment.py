@@ -3,7 +3,8 @@
 A password alone never reaches the enrolment (PRODUCT.md, « Second factor »). Enrolment is open:
 - from the intranet (the establishment's network, `educonnect.network.is_intranet`);
 - to a session already verified with the person's current device (replacing it);
-- to a session that redeemed an activation code in the last 15 minutes. A code is single-use,
+- to a session that redeemed an activation code in the last 15 minutes (first enrolment, or a
+  lost phone: the new device then replaces the old one). A code is single-use,
   expires after `CODE_VALIDITY`, dies when a newer one is issued or after `EnrolmentCode.MAX_FAILURES`
   wrong attempts; it is issued by the head in DELEG-CE or by the operator command
   (`manage.py otp_enrolment_code`), shown once, stored as a salted hash. Issuing and redeeming are
@@ -122,7 +123,9 @@ def end_grant(request) -> None:
 
 def may_enrol(request) -> bool:
     """May this session see an enrolment secret?"""
+    if _granted(request):  # an activation code: first enrolment, or a lost phone
+        return True
     user = request.user
     if has_confirmed_device(user):
-        return is_otp_verified(user)  # replacing a device needs that device first
-    return is_intranet(request) or _granted(request)
+        return is_otp_verified(user)  # otherwise replacing a device needs that device first
+    return is_intranet(request)

@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from educonnect.http import no_store
-from educonnect.otp import is_otp_verified, not_enrolled_page
+from educonnect.otp import has_confirmed_device, is_otp_verified, not_enrolled_page
 
 from ..forms import EnrolmentCodeForm, OtpEnrolForm, OtpForm
 from ..otp_enrolment import end_grant, enrolment_code_redeem, may_enrol
@@ -50,7 +50,7 @@ def verify(request):
     next_url = safe_next(request)
     if is_otp_verified(request.user):
         return redirect(next_url)
-    if not has_second_factor(request.user):
+    if not has_confirmed_device(request.user):
         if may_enrol(request):
             return redirect(_with_next("delegations:otp_enrol", next_url))
         return not_enrolled_page(request, next_url)
@@ -105,10 +105,10 @@ def activate(request):
 @require_http_methods(["GET", "POST"])
 def enrol(request):
     next_url = safe_next(request)
-    # Replacing an existing device needs that device first: a password alone never re-enrols.
-    if has_second_factor(request.user) and not is_otp_verified(request.user):
-        return redirect(_with_next("delegations:otp_verify", next_url))
     if not may_enrol(request):
+        # Replacing an existing device needs that device first (or an activation code).
+        if has_confirmed_device(request.user):
+            return redirect(_with_next("delegations:otp_verify", next_url))
         return not_enrolled_page(request, next_url)
     form = OtpEnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -247,3 +247,31 @@ def test_the_platform_is_refused_to_non_superusers_and_anonymous(client, head):
     assert client.get("/plateforme/", **INTRANET).status_code == 404
     refused = AuditEvent.objects.get(action=AuditAction.ACCESS_REFUSED, actor=head)
     assert refused.details == {"reason": "platform", "path": "/plateforme/"} and refused.ip_address == "10.1.2.3"
+
+
+def test_a_lost_phone_is_replaced_with_an_activation_code_and_not_with_the_password_alone(client, head):
+    old_secret = otp_enrol_totp(head)
+    client.force_login(head)
+    response = client.get("/otp/enrolement/", **EXTRANET)
+    assert response.status_code == 302 and response["Location"].startswith("/otp/?next=")
+    code = enrolment_code_issue(user=head, actor_label="test")
+    assert client.post("/otp/activation/", {"code": code}, **EXTRANET).status_code == 302
+    page = client.get("/otp/enrolement/", **EXTRANET)
+    assert page.status_code == 200 and "remplacera la précédente" in page.text
+    new_secret = _secret(page)
+    assert client.post("/otp/enrolement/", {"token": totp_code(new_secret)}, **EXTRANET).status_code == 200
+    assert [_secret_of(d) for d in TOTPDevice.objects.filter(user=head)] == [new_secret]
+    assert new_secret != old_secret
+    assert AuditAction.OTP_REMOVED in _actions(head)
+
+
+def test_a_person_left_with_backup_codes_only_is_asked_for_one(client, head):
+    client.force_login(head)
+    secret = _secret(client.get("/otp/enrolement/", **INTRANET))
+    client.post("/otp/enrolement/", {"token": totp_code(secret)}, **INTRANET)
+    TOTPDevice.objects.filter(user=head).delete()
+    fresh = type(client)()
+    fresh.force_login(head)
+    response = fresh.get(DELEG, **EXTRANET)
+    assert response.status_code == 302 and response["Location"].startswith("/otp/?next=")
+    assert fresh.get(response["Location"], **EXTRANET).status_code == 200

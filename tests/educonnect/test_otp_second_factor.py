@@ -85,9 +85,10 @@ def test_wrong_enrolment_code_is_refused_and_audited(head_client, head):
     assert AuditEvent.objects.filter(action=AuditAction.OTP_FAILED, actor=head).exists()
 
 
-def test_password_alone_cannot_replace_an_enrolled_device(head_client, head):
+def test_password_alone_cannot_replace_an_enrolled_device(client, head):
     otp_enrol_totp(head)
-    response = head_client.get("/otp/enrolement/")
+    client.force_login(head)
+    response = client.get("/otp/enrolement/")
     assert response.status_code == 302
     assert response["Location"].startswith("/otp/?next=")
 
