@@ -48,6 +48,10 @@ class OtpEnrolForm(DsfrForm):
     )
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(label="Code d'activation", max_length=32)
+
+
 class StaffSearchForm(forms.Form):
     q = forms.CharField(label="Nom ou premières lettres du nom", max_length=100, required=False)
 

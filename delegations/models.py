@@ -154,11 +154,18 @@ def end_of_school_year(today: datetime.date) -> datetime.date:
 
 
 class DelegationQuerySet(models.QuerySet):
-    def active(self, on: datetime.date | None = None):
-        on = on or datetime.date.today()
-        return self.filter(revoked_at__isnull=True, start_date__lte=on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
+    """The two rules on a delegation's dates, written once (every reader goes through these)."""
+
+    def open(self, at: datetime.date | None = None):
+        """Not revoked and not past its end date on `at` (current, or starting later): what DELEG-CE
+        lists as held."""
+        at = at or datetime.date.today()
+        return self.filter(revoked_at__isnull=True).filter(Q(end_date__isnull=True) | Q(end_date__gte=at))
+
+    def active(self, at: datetime.date | None = None):
+        """Open and already started on `at`: the delegations that give a right."""
+        at = at or datetime.date.today()
+        return self.open(at).filter(start_date__lte=at)
 
 
 class Delegation(models.Model):
@@ -252,3 +259,30 @@ class BackupCode(models.Model):
 
     def __str__(self):
         return f"{self.selector}… ({'utilisé' if self.used_at else 'disponible'})"
+
+
+class EnrolmentCode(models.Model):
+    """A single-use, expiring code that lets a staff member enrol a second factor from outside the
+    intranet (PRODUCT.md, « Second factor »). Issued by the head in DELEG-CE or by the operator
+    command; only a salted hash is stored. A code dies when used, when it expires, when a newer one is
+    issued to the same person, or after `MAX_FAILURES` wrong attempts by that person."""
+
+    MAX_FAILURES = 5
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    establishment = models.ForeignKey(Establishment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    code_hash = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "code d'activation OTP"
+        verbose_name_plural = "codes d'activation OTP"
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.user} — {self.created_at:%d/%m/%Y %H:%M}"

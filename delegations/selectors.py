@@ -81,10 +81,7 @@ def staff_search(establishment: Establishment, query: str, limit: int = 50) -> l
 
 def open_delegations(establishment: Establishment, today: datetime.date | None = None) -> QuerySet[Delegation]:
     """Delegations not revoked and not past their end date (current, or starting later)."""
-    today = today or datetime.date.today()
-    return Delegation.objects.filter(establishment=establishment, revoked_at__isnull=True).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    return Delegation.objects.open(today).filter(establishment=establishment)
 
 
 @dataclass
@@ -136,10 +133,7 @@ def person_summary(held: dict[int, Delegation]) -> dict[str, int]:
 
 def services_with_holders(establishment: Establishment) -> list[Service]:
     """Every service with the number of people holding it on the establishment."""
-    today = datetime.date.today()
-    current = Q(delegations__establishment=establishment, delegations__revoked_at__isnull=True) & (
-        Q(delegations__end_date__isnull=True) | Q(delegations__end_date__gte=today)
-    )
+    current = Q(delegations__in=open_delegations(establishment))
     return list(Service.objects.select_related("domain").annotate(holders=Count("delegations", filter=current)))
 
 

@@ -1,33 +1,40 @@
-"""The second-factor gate (PRODUCT.md §1, « Second factor »).
+"""The second-factor rule (PRODUCT.md §1, « Second factor »).
 
-The administration module and DELEG-CE need an OTP-verified session when the client is outside
+DELEG-CE, the administration module (with its notifications, Paramètres and statistics) and the
+platform administration (`/plateforme/`) need an OTP-verified session when the client is outside
 EDUCONNECT_INTRANET_NETWORKS (client IP from `educonnect.network.client_ip`, which reads
 X-Forwarded-For only behind EDUCONNECT_TRUSTED_PROXIES). The troubleshooting module never does.
 
-One line in a view module:
+From the extranet:
+- a member of staff with a confirmed device is sent to `/otp/` (then back, `?next=`);
+- one without any device is refused with the « clé OTP pas encore activée » page (403): a password
+  alone never reaches the enrolment. Enrolment is open from the intranet, or with a single-use
+  activation code issued by the head (DELEG-CE) or the operator (`delegations.otp_enrolment`).
+Anonymous visitors go to the staff sign-in. HTMX requests get an HX-Redirect instead of a swap.
 
-    from educonnect.otp import otp_required_unless_intranet
-
-    @otp_required_unless_intranet
-    def home(request, uai): ...
-
-Anonymous visitors go to the staff sign-in; a signed-in member of staff who still needs the second
-factor goes to `/otp/` (which sends them to the enrolment when they have no device yet), with
-`?next=` bringing them back. HTMX requests get an HX-Redirect instead of a swapped login page.
+The access gate (`delegations.access.establishment_view`) applies this rule; views outside an
+establishment use `otp_required_unless_intranet`.
 """
 
 from functools import wraps
 from urllib.parse import urlencode
 
+import django_otp
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from .http import no_store
 from .network import is_intranet
 
 OTP_VERIFY_URL_NAME = "delegations:otp_verify"
+NOT_ENROLLED_MESSAGE = (
+    "Votre clé OTP n'est pas encore activée. Activez-la depuis le réseau de l'établissement, "
+    "ou demandez un code d'activation à votre chef d'établissement."
+)
 
 
 def is_otp_verified(user) -> bool:
@@ -42,22 +49,42 @@ def otp_needed(request) -> bool:
     return bool(user.is_authenticated) and not is_intranet(request) and not is_otp_verified(user)
 
 
+def has_confirmed_device(user) -> bool:
+    """A TOTP application or backup codes, confirmed (any django-otp device)."""
+    return django_otp.user_has_device(user, confirmed=True)
+
+
 def _redirect(request, url: str):
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
 
 
-def otp_redirect_if_needed(request):
-    """None when the request may go on; otherwise the redirect to sign-in or to the OTP step."""
+def signin_redirect(request):
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}")
+    return redirect_to_login(request.get_full_path())
+
+
+def not_enrolled_page(request, next_url: str):
+    """The refusal shown from the extranet to a member of staff without a confirmed device (403),
+    with the form that takes an activation code."""
+    context = {"message": NOT_ENROLLED_MESSAGE, "next": next_url}
+    return no_store(render(request, "otp/not_enrolled.html", context, status=403))
+
+
+def second_factor_refusal(request):
+    """None when the request may go on; otherwise the sign-in redirect, the redirect to the OTP step,
+    or the « clé OTP pas encore activée » page."""
     if not request.user.is_authenticated:
-        if getattr(request, "htmx", False):
-            return HttpResponseClientRedirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}")
-        return redirect_to_login(request.get_full_path())
-    if otp_needed(request):
-        url = f"{reverse(OTP_VERIFY_URL_NAME)}?{urlencode({'next': request.get_full_path()})}"
-        return _redirect(request, url)
-    return None
+        return signin_redirect(request)
+    if not otp_needed(request):
+        return None
+    next_url = request.get_full_path()
+    if has_confirmed_device(request.user) or getattr(request, "htmx", False):
+        # An HTMX request is sent to /otp/, which shows the refusal page itself when there is no device.
+        return _redirect(request, f"{reverse(OTP_VERIFY_URL_NAME)}?{urlencode({'next': next_url})}")
+    return not_enrolled_page(request, next_url)
 
 
 def otp_required_unless_intranet(view):
@@ -65,9 +92,10 @@ def otp_required_unless_intranet(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        refusal = otp_redirect_if_needed(request)
+        refusal = second_factor_refusal(request)
         if refusal is not None:
             return refusal
         return view(request, *args, **kwargs)
 
+    wrapper.second_factor = True
     return wrapper

@@ -144,9 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# The staff sign-in checks passwords as ModelBackend does; loading the user of a session also reads
-# their rights in the same statement (delegations.auth).
-AUTHENTICATION_BACKENDS = ["delegations.auth.StaffBackend"]
+# Staff sign in with Django's ModelBackend; their rights are read by delegations.permissions.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "/connexion/"
 LOGIN_REDIRECT_URL = "/"
 

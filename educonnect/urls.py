@@ -1,13 +1,32 @@
 """The roof: includes every app's URLs (STYLE.md, « Who may import whom »)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
+from delegations.access import platform_view
 from educonnect.health import sante
+
+
+def _gated(patterns, gate):
+    """Wrap every view of `patterns` (and of nested includes) in `gate`."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _gated(pattern.url_patterns, gate)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback = gate(pattern.callback)
+    return patterns
+
+
+def _platform_urls():
+    """Django's admin behind the platform gate: superusers only, second factor from the extranet (its
+    own login page included: anonymous visitors go to the staff sign-in)."""
+    patterns, app_name, namespace = admin.site.urls
+    return _gated(patterns, platform_view), app_name, namespace
+
 
 urlpatterns = [
     path("sante/", sante, name="sante"),
-    path("plateforme/", admin.site.urls),
+    path("plateforme/", _platform_urls()),
     path("depannage/", include("accounts.troubleshooting.urls")),
     path("administration/<str:uai>/statistiques/", include("stats.urls")),
     path("administration/<str:uai>/parametres/", include("notifications.parametres_urls")),

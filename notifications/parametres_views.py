@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.administration.access import administration_view
+from delegations.access import establishment_view
+from delegations.permissions import Right
 
 from .models import Audience, NotificationAddress
 from .services import parameters_switch, parameters_verify_address
@@ -75,13 +76,13 @@ def _audience(request) -> str:
 
 
 @require_GET
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def index(request, establishment):
     return _render(request, establishment, _blocks(establishment))
 
 
 @require_POST
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def verify(request, establishment):
     """« Vérifier »: a well-formed https address that answers, then recorded as verified."""
     audience = _audience(request)
@@ -102,7 +103,7 @@ def verify(request, establishment):
 
 
 @require_POST
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def switch(request, establishment):
     """« Intégrer dans les courriers et mails »: on only once verified."""
     audience = _audience(request)

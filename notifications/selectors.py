@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from accounts.models import Account, Student
+from educonnect.http import id_or_404
 
 from .letters.content import REPRESENTATIVES, STUDENTS
 from .models import Audience, NotificationAddress, NotificationJob
@@ -32,10 +33,7 @@ def accounts_for_letters(establishment):
 
 def accounts_by_ids(establishment, ids) -> list[Account]:
     """The accounts `ids` of the establishment; 404 if any of them is not one of its accounts."""
-    try:
-        wanted = {int(i) for i in ids}
-    except (TypeError, ValueError):
-        raise Http404("Compte introuvable") from None
+    wanted = {id_or_404(i) for i in ids}
     accounts = list(accounts_for_letters(establishment).filter(pk__in=wanted))
     if not wanted or len(accounts) != len(wanted):
         raise Http404("Compte introuvable")

@@ -1,41 +1,23 @@
 """The « Statistiques » tab of the administration module: page (HTMX filters), recompute, CSV export."""
 
-import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from delegations.permissions import Right, get_establishment_for
-from educonnect.otp import otp_redirect_if_needed
+from delegations.access import establishment_view
+from delegations.permissions import Right
+from educonnect.http import is_partial
 
 from .charts import stacked_bars
 from .exports import statistics_csv
 from .selectors import Scope, filter_choices
 from .services import statistics_compute, statistics_get_or_compute
 from .tables import SERIES, build_series
-
-
-def statistics_view(view):
-    """Signed-in staff holding « Administration des comptes » on the establishment of the URL, else 404
-    (checked before the second factor, as in the rest of the administration module: a stranger gets
-    404 whether or not they hold one); then the OTP gate outside the intranet;
-    `view(request, establishment)`; Vary: HX-Request."""
-
-    @functools.wraps(view)
-    def wrapper(request, uai: str):
-        establishment = get_establishment_for(request.user, uai, Right.ADMINISTRATION)
-        response = otp_redirect_if_needed(request) or view(request, establishment)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-
-    return login_required(wrapper)
 
 
 def _read_filters(data, establishment):
@@ -67,7 +49,7 @@ def _scope_label(scope: Scope, divisions, mefs) -> str:
 
 
 @require_GET
-@statistics_view
+@establishment_view(Right.ADMINISTRATION)
 def statistics(request, establishment):
     scope, series_slug, divisions, mefs = _read_filters(request.GET, establishment)
     snapshot = statistics_get_or_compute(establishment=establishment, scope=scope, actor=request.user)
@@ -94,12 +76,12 @@ def statistics(request, establishment):
         "snapshot": snapshot,
         "query": _query(scope, series_slug),
     }
-    template = "stats/statistics.html#results" if request.htmx else "stats/statistics.html"
+    template = "stats/statistics.html#results" if is_partial(request) else "stats/statistics.html"
     return render(request, template, context)
 
 
 @require_POST
-@statistics_view
+@establishment_view(Right.ADMINISTRATION)
 def compute(request, establishment):
     scope, series_slug, _, _ = _read_filters(request.POST, establishment)
     statistics_compute(establishment=establishment, scope=scope, actor=request.user)
@@ -109,7 +91,7 @@ def compute(request, establishment):
 
 
 @require_GET
-@statistics_view
+@establishment_view(Right.ADMINISTRATION)
 def export_csv(request, establishment):
     scope, _, divisions, mefs = _read_filters(request.GET, establishment)
     snapshot = statistics_get_or_compute(establishment=establishment, scope=scope, actor=request.user)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.activation import LinkProblem
 from accounts.models import Account, AccountState
+from educonnect.http import no_store
 from educonnect.network import client_ip
 from educonnect.ratelimit import Limiter
 
@@ -42,8 +43,7 @@ PROBLEMS = {
 
 def _render(request, template: str, context: dict):
     response = render(request, f"accounts/enduser/{template}", {"enduser": current_account(request), **context})
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 def _allowed(key: str, request) -> bool:

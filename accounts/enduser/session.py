@@ -15,6 +15,7 @@ from django.contrib.auth import SESSION_KEY as STAFF_SESSION_KEY
 from django.shortcuts import redirect
 
 from accounts.models import Account, AccountState
+from educonnect.http import no_store
 
 ACCOUNT_KEY = "educonnect_account_id"
 VERSION_KEY = "educonnect_session_version"
@@ -88,8 +89,7 @@ def enduser_required(view=None, *, step: str | None = None):
                 return redirect(pending or "enduser:home")
             request.enduser = account
             response = func(request, *args, **kwargs)
-            response.headers["Cache-Control"] = "no-store"
-            return response
+            return no_store(response)
 
         return wrapper
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.activation import LINK_VALIDITY_DAYS
 from accounts.models import AccountKind, AccountState
+from educonnect.http import no_store
 from educonnect.network import client_ip
 from educonnect.ratelimit import Limiter
 
@@ -29,8 +30,7 @@ SIGN_IN_REFUSED = (
 def _render(request, template: str, context: dict | None = None, status: int = 200):
     context = {"enduser": getattr(request, "enduser", None), **(context or {})}
     response = render(request, f"accounts/enduser/{template}", context, status=status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,6 +20,8 @@ from django.db.models import Count, QuerySet, Window
 from django.http import Http404, QueryDict
 from django.utils.safestring import SafeString, mark_safe
 
+from educonnect.http import id_or_404
+
 SORT_PARAM = "sort"
 PAGE_PARAM = "page"
 SELECTION_PARAM = "selection"
@@ -280,10 +282,7 @@ def selected_ids(data: QueryDict) -> list[int]:
     ids = []
     packed = [part for part in data.get(SELECTION_PACKED_PARAM, "").split(",") if part.strip()]
     for raw in [*data.getlist(SELECTION_PARAM), *packed]:
-        try:
-            ids.append(int(raw))
-        except ValueError:
-            raise Http404("Sélection invalide") from None
+        ids.append(id_or_404(raw))
     return sorted(set(ids))
 
 

@@ -5,14 +5,15 @@ filters of the search) and resolved within the scoped queryset: a foreign id ans
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from delegations.permissions import Right, get_establishment_for
+from delegations.access import establishment_view
+from delegations.permissions import Right
+from educonnect.http import no_store
 
 from ..exports import accounts_list
 from ..lists import SORT_PARAM, resolve_selection, selection_hidden_fields
@@ -20,7 +21,7 @@ from ..matrix import can_reset_password
 from ..resets import ResetRefused, accounts_reset_passwords
 from ..selectors import student_accounts_visible_to
 from .listing import STUDENT_ACCOUNTS, StudentRow, passwords_table
-from .views import TEMPLATES, module_context, no_store
+from .views import TEMPLATES, module_context
 
 FORMATS = {
     "pdf": ("application/pdf", "pdf"),
@@ -59,12 +60,11 @@ def _nothing_selected(request, establishment):
     return redirect(f"{url}?{query}" if query else url)
 
 
-@login_required
 @require_POST
-def reset_passwords(request, uai):
+@establishment_view(Right.TROUBLESHOOTING, second_factor=False)
+def reset_passwords(request, establishment):
     """Without `confirm`: the confirmation (or why it cannot be done). With it: the resets, all or
     nothing, and the result page with every new password and the list to print."""
-    establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
     selection = _selection(request, establishment)
     if not selection:
         return _nothing_selected(request, establishment)
@@ -89,11 +89,10 @@ def reset_passwords(request, uai):
     return no_store(render(request, TEMPLATES + "reset_result.html", context))
 
 
-@login_required
 @require_POST
-def list_accounts(request, uai):
+@establishment_view(Right.TROUBLESHOOTING, second_factor=False)
+def list_accounts(request, establishment):
     """« Lister les comptes »: without `format`, the choice of format; with it, the file."""
-    establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
     selection = _selection(request, establishment)
     if not selection:
         return _nothing_selected(request, establishment)

@@ -4,13 +4,13 @@ Every view: login → establishment accessor (404 for strangers) → scoped sele
 Pages that show provisional passwords are `no-store` and out of the HTMX history.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
-from delegations.permissions import Right, abilities, get_establishment_for
+from delegations.access import establishment_view
+from delegations.permissions import Right, abilities
+from educonnect.http import is_partial, no_store
 
 from ..lists import build_list
 from ..resets import ResetRefused, account_reset_password
@@ -18,16 +18,6 @@ from ..selectors import student_account_page, student_accounts_visible_to
 from .listing import STUDENT_ACCOUNTS, RowRenderer, StudentRow, passwords_table
 
 TEMPLATES = "accounts/troubleshooting/"
-
-
-def is_partial(request) -> bool:
-    """An HTMX request that wants a fragment (a history restore wants the whole page)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def no_store(response):
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def module_context(request, establishment, tab: str) -> dict:
@@ -40,10 +30,9 @@ def module_context(request, establishment, tab: str) -> dict:
     }
 
 
-@login_required
 @require_GET
-def home(request, uai):
-    establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
+@establishment_view(Right.TROUBLESHOOTING, second_factor=False)
+def home(request, establishment):
     return render(request, TEMPLATES + "home.html", module_context(request, establishment, "home"))
 
 
@@ -62,11 +51,9 @@ def students_context(request, establishment) -> dict:
     }
 
 
-@login_required
 @require_GET
-@vary_on_headers("HX-Request")
-def students(request, uai):
-    establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
+@establishment_view(Right.TROUBLESHOOTING, second_factor=False)
+def students(request, establishment):
     context = students_context(request, establishment)
     if not is_partial(request):
         return no_store(render(request, TEMPLATES + "students.html", context))
@@ -82,25 +69,21 @@ def _student_account(request, establishment, account_id):
     return get_object_or_404(accounts, pk=account_id)
 
 
-@login_required
 @require_GET
-@vary_on_headers("HX-Request")
-def row(request, uai, account_id):
+@establishment_view(Right.TROUBLESHOOTING, second_factor=False)
+def row(request, establishment, account_id):
     """One line of the list (« Annuler » of the inline confirmation puts it back)."""
-    establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
     account = _student_account(request, establishment, account_id)
     renderer = RowRenderer(establishment, request.GET.urlencode())
     context = {**module_context(request, establishment, "students"), "row": StudentRow.of(account).rendered(renderer)}
     return no_store(render(request, TEMPLATES + "students.html#row", context))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
-def reset_password(request, uai, account_id):
+@establishment_view(Right.TROUBLESHOOTING, second_factor=False)
+def reset_password(request, establishment, account_id):
     """GET: the confirmation (inline in the row with HTMX, a page otherwise). POST: the reset, then
     the banner and the updated row (HTMX) or the result page."""
-    establishment = get_establishment_for(request.user, uai, Right.TROUBLESHOOTING)
     account = _student_account(request, establishment, account_id)
     context = {
         **module_context(request, establishment, "students"),

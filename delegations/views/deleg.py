@@ -1,45 +1,29 @@
 """DELEG-CE (« Délégation-Chef Etablissement »): only holders of Right.DELEGATIONS get in.
 
-Every view: fetch-and-authorize (404 + ACCESS_REFUSED for anyone else) → OTP gate → form →
-service → render/redirect.
+Every view: the access gate (`establishment_view`: 404 + ACCESS_REFUSED for anyone else, then the
+second factor) → form → service → render/redirect.
 """
 
 import datetime
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
-from educonnect.otp import otp_redirect_if_needed
+from educonnect.http import is_partial, no_store
 
 from .. import selectors
+from ..access import establishment_view
 from ..forms import PersonDelegationsForm, ServiceGrantForm, StaffSearchForm
 from ..models import Delegation, Service
-from ..permissions import Right, abilities, get_establishment_for, get_grantee_for, refuse
+from ..otp_enrolment import CODE_VALIDITY, enrolment_code_issue
+from ..otp_services import has_second_factor
+from ..permissions import Right, abilities, get_grantee_for, refuse
 from ..services import delegation_grant, delegation_revoke, delegations_set_for_person
-
-
-def _establishment(request, uai):
-    return get_establishment_for(request.user, uai, Right.DELEGATIONS, request=request)
-
-
-def deleg_view(view):
-    """Signed-in staff holding DELEG-CE on the establishment of the URL (else 404), then the OTP
-    gate: as in the administration module, a stranger gets 404 whether or not they hold a second
-    factor."""
-
-    @wraps(view)
-    def wrapper(request, uai, *args, **kwargs):
-        _establishment(request, uai)
-        return otp_redirect_if_needed(request) or view(request, uai, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 def _context(request, establishment, section, **extra):
@@ -50,32 +34,27 @@ def _context(request, establishment, section, **extra):
     } | extra
 
 
-@deleg_view
+@establishment_view(Right.DELEGATIONS)
 @require_GET
-def deleg_home(request, uai):
-    establishment = _establishment(request, uai)
+def deleg_home(request, establishment):
     return render(request, "delegations/home.html", _context(request, establishment, "home"))
 
 
-@deleg_view
+@establishment_view(Right.DELEGATIONS)
 @require_GET
-@vary_on_headers("HX-Request")
-def people(request, uai):
-    establishment = _establishment(request, uai)
+def people(request, establishment):
     form = StaffSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     context = _context(
         request, establishment, "people", form=form, query=query, people=selectors.staff_search(establishment, query)
     )
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "delegations/people.html#results" if partial else "delegations/people.html"
+    template = "delegations/people.html#results" if is_partial(request) else "delegations/people.html"
     return render(request, template, context)
 
 
-@deleg_view
+@establishment_view(Right.DELEGATIONS)
 @require_http_methods(["GET", "POST"])
-def person(request, uai, user_id):
-    establishment = _establishment(request, uai)
+def person(request, establishment, user_id):
     grantee = get_grantee_for(request.user, establishment, user_id, request=request)
     held = selectors.person_delegations(establishment, grantee)
     if request.method == "POST":
@@ -111,8 +90,23 @@ def person(request, uai, user_id):
         summary=selectors.person_summary(held),
         tree=tree,
         checked=checked,
+        otp_enrolled=has_second_factor(grantee),
+        code_validity_hours=int(CODE_VALIDITY.total_seconds() // 3600),
     )
     return render(request, "delegations/person.html", context)
+
+
+@establishment_view(Right.DELEGATIONS)
+@require_POST
+def enrolment_code(request, establishment, user_id):
+    """« Générer un code d'activation »: a single-use code that lets a member of staff enrol their
+    second factor from the extranet (shown once, audited)."""
+    grantee = get_grantee_for(request.user, establishment, user_id, request=request)
+    code = enrolment_code_issue(user=grantee, actor=request.user, establishment=establishment, request=request)
+    context = _context(
+        request, establishment, "people", grantee=grantee, code=code, expires_at=timezone.now() + CODE_VALIDITY
+    )
+    return no_store(render(request, "delegations/enrolment_code.html", context))
 
 
 def _report(request, grantee, changes) -> None:
@@ -129,10 +123,9 @@ def _report(request, grantee, changes) -> None:
     )
 
 
-@deleg_view
+@establishment_view(Right.DELEGATIONS)
 @require_GET
-def services(request, uai):
-    establishment = _establishment(request, uai)
+def services(request, establishment):
     catalogue = {s.pk: s for s in selectors.services_with_holders(establishment)}
     tree = selectors.catalogue_tree()
     for node in tree:
@@ -142,10 +135,9 @@ def services(request, uai):
     return render(request, "delegations/services.html", _context(request, establishment, "services", tree=tree))
 
 
-@deleg_view
+@establishment_view(Right.DELEGATIONS)
 @require_http_methods(["GET", "POST"])
-def service(request, uai, code):
-    establishment = _establishment(request, uai)
+def service(request, establishment, code):
     service = get_object_or_404(Service.objects.select_related("domain"), code=code)
     holders = list(selectors.service_holders(establishment, service))
     held_by = {d.grantee_id for d in holders}
@@ -172,10 +164,9 @@ def service(request, uai, code):
     return render(request, "delegations/service.html", context)
 
 
-@deleg_view
+@establishment_view(Right.DELEGATIONS)
 @require_POST
-def revoke(request, uai, delegation_id):
-    establishment = _establishment(request, uai)
+def revoke(request, establishment, delegation_id):
     delegation = (
         Delegation.objects.filter(pk=delegation_id, establishment=establishment, revoked_at__isnull=True)
         .select_related("service", "grantee")
@@ -195,10 +186,9 @@ def revoke(request, uai, delegation_id):
     return redirect(back if back.startswith(f"/delegations/{establishment.uai}/") else fallback)
 
 
-@deleg_view
+@establishment_view(Right.DELEGATIONS)
 @require_GET
-def history(request, uai):
-    establishment = _establishment(request, uai)
+def history(request, establishment):
     page = Paginator(selectors.delegation_history(establishment), 50).get_page(request.GET.get("page"))
     context = _context(request, establishment, "history", page=page, today=datetime.date.today())
     return render(request, "delegations/history.html", context)

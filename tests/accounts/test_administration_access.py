@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 
 from delegations.models import Assignment
+from delegations.otp_services import otp_enrol_totp
+from educonnect.otp import NOT_ENROLLED_MESSAGE
 from tests.accounts.administration_fixtures import family, on_intranet  # noqa: F401
 from tests.factories import AssignmentFactory, EstablishmentFactory, UserFactory
 
@@ -58,6 +60,11 @@ def test_anonymous_is_sent_to_sign_in(client, family):
 
 def test_second_factor_required_outside_the_intranet(client, head, family):
     client.force_login(head)
+    for url in module_urls(family):
+        response = client.get(url)
+        assert response.status_code == 403, url  # no device yet: « clé OTP pas encore activée »
+        assert NOT_ENROLLED_MESSAGE in response.text
+    otp_enrol_totp(head)
     for url in module_urls(family):
         response = client.get(url)
         assert response.status_code == 302, url

@@ -65,7 +65,7 @@ def test_nothing_else_is_reachable_before_the_new_password(client, parent):
         assert response.url == FIRST_PASSWORD
     page = client.get(FIRST_PASSWORD)
     assert page.status_code == 200
-    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Cache-Control"] == "no-store, no-cache, must-revalidate, private"
     assert 'hx-history="false"' in page.content.decode()
 
 

@@ -228,4 +228,6 @@ def test_session_key_changes_at_sign_in(client):
 def test_signed_in_pages_are_not_cached(client):
     account = AccountFactory(activated=True)
     sign_in(client, account.identifier, CHOSEN_PASSWORD)
-    assert client.get(reverse("enduser:home")).headers["Cache-Control"] == "no-store"
+    assert (
+        client.get(reverse("enduser:home")).headers["Cache-Control"] == "no-store, no-cache, must-revalidate, private"
+    )

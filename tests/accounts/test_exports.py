@@ -108,7 +108,7 @@ def test_pdf_has_one_table_per_class_with_the_passwords(client, establishment, h
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('attachment; filename="comptes-eleves-0380111P-')
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, no-cache, must-revalidate, private"
     pages = pdf_text(response.content)
     assert len(pages) == 2
     assert "Classe 3EME1" in pages[0] and provisional_password(a) in pages[0] and "ALPHA Paul" in pages[0]

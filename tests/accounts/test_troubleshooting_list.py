@@ -82,7 +82,7 @@ def test_row_shows_the_seed_columns(client, establishment, delegate_depannage):
     client.force_login(delegate_depannage)
     response = client.get(students_url(establishment))
     html = response.text
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, no-cache, must-revalidate, private"
     assert 'hx-history="false"' in html
     for header in ["Élève", "Classe", "MEF", "Identifiant", "Mot de passe", "État du compte", "Mail"]:
         assert re.search(rf">{header}(<span|</th>)", html), header
@@ -224,7 +224,7 @@ def test_htmx_swap_equals_a_fresh_reload(client, establishment, head):
     assert fragment.status_code == 200
     assert "<html" not in fragment.text
     assert fragment["Vary"] and "HX-Request" in fragment["Vary"]
-    assert fragment["Cache-Control"] == "no-store"
+    assert fragment["Cache-Control"] == "no-store, no-cache, must-revalidate, private"
     page = client.get(students_url(establishment), params).text
     assert normalised(fragment.text) in normalised(page)
     assert normalised(fragment.text).startswith('<div id="results"')

@@ -83,7 +83,7 @@ def test_reset_with_htmx_shows_the_banner_and_updates_the_row(client, establishm
     password = provisional_password(stored)
     html = response.text
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, no-cache, must-revalidate, private"
     assert html.strip().startswith(f'<tr id="account-{account.pk}"')  # the row, swapped in place
     assert f'<span class="ec-secret" data-ec-password>{password}</span>' in html
     assert 'id="banner"' in html and 'hx-swap-oob="true"' in html
@@ -104,7 +104,7 @@ def test_reset_without_htmx_shows_the_result_page(client, establishment, delegat
     response = client.post(reset_url(account))
     password = provisional_password(Account.objects.get(pk=account.pk))
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, no-cache, must-revalidate, private"
     assert 'hx-history="false"' in response.text
     assert f'Le nouveau mot de passe est <strong class="ec-secret">{password}</strong>' in response.text
     assert "Liste des élèves (format pdf)" in response.text
@@ -188,7 +188,7 @@ def test_bulk_reset_shows_every_new_password_and_the_list(client, establishment,
     client.force_login(delegate_depannage)
     response = client.post(bulk_url(establishment), {"selection": [a.pk for a in accounts], "confirm": "1"})
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, no-cache, must-revalidate, private"
     assert 'hx-history="false"' in response.text
     assert "Les mots de passe de 3 élèves ont bien été réinitialisés." in response.text
     for account in accounts:

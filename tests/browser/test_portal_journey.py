@@ -1,5 +1,7 @@
-"""Journey: Mme JAMIER, from outside the intranet, enrols her OTP device and delegates « Dépannage » to
-M. MORAND by person; M. MORAND sees it on his home; she revokes it and his next page load loses it."""
+"""Journey: Mme JAMIER, from outside the intranet, is refused DELEG-CE until she types the activation code
+the operator gave her, enrols her OTP device and delegates « Dépannage » to M. MORAND by person; she
+issues him an activation code; M. MORAND sees the delegation on his home; she revokes it and his next
+page load loses it."""
 
 import os
 import re
@@ -8,7 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from delegations.catalogue import load_catalogue
-from delegations.models import Delegation, Domain, Service
+from delegations.models import Delegation, Domain, EnrolmentCode, Service
+from delegations.otp_enrolment import enrolment_code_issue
+from educonnect.otp import NOT_ENROLLED_MESSAGE
 from tests.factories import DEMO_PASSWORD
 from tests.otp_helpers import totp_code
 
@@ -48,9 +52,17 @@ def test_head_delegates_then_revokes_depannage(browser, live_server, catalogue, 
     head_page = _new_page(browser)
     staff_page = _new_page(browser)
 
-    # Mme JAMIER signs in; DELEG-CE asks for the second factor, which she enrols.
+    # Mme JAMIER signs in; without a second factor, DELEG-CE is refused from the extranet.
     _sign_in(head_page, base, "monique.jamier")
     head_page.get_by_role("link", name="Gestion des délégations").click()
+    expect(head_page.locator("#otp-not-enrolled")).to_have_text(NOT_ENROLLED_MESSAGE)
+    _shot(head_page, screenshot_dir, "otp_not_enrolled")
+    # A wrong code is refused on the same page; the code of the operator opens the enrolment.
+    head_page.get_by_label("Code d'activation").fill("AAAA-BBBB-CCCC")
+    head_page.get_by_role("button", name="Activer ma clé OTP").click()
+    expect(head_page.get_by_text("Code d'activation incorrect, expiré ou déjà utilisé.")).to_be_visible()
+    head_page.get_by_label("Code d'activation").fill(enrolment_code_issue(user=head, actor_label="commande"))
+    head_page.get_by_role("button", name="Activer ma clé OTP").click()
     expect(head_page).to_have_url(re.compile(r"/otp/enrolement/\?next="))
     expect(head_page.locator("#otp-qr")).to_be_visible()
     _shot(head_page, screenshot_dir, "otp_enrol")
@@ -82,6 +94,13 @@ def test_head_delegates_then_revokes_depannage(browser, live_server, catalogue, 
         "Il y a 1 délégation pour cette personne, dans 1 domaine sur 9."
     )
     _shot(head_page, screenshot_dir, "deleg_person_saved")
+    # She gives him an activation code for his own second factor (shown once).
+    expect(head_page.locator("#otp-status")).to_contain_text("n'a pas encore activé sa clé OTP")
+    head_page.get_by_role("button", name="Générer un code d'activation").click()
+    expect(head_page.locator("#enrolment-code")).to_have_text(re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$"))
+    _shot(head_page, screenshot_dir, "deleg_enrolment_code")
+    assert EnrolmentCode.objects.filter(user=staff, issued_by=head, used_at__isnull=True).count() == 1
+    head_page.get_by_role("link", name="Retour aux délégations de M. Bruno MORAND").click()
 
     # M. MORAND signs in (another browser): Dépannage, not Administration.
     _sign_in(staff_page, base, "bruno.morand")

@@ -5,7 +5,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from educonnect.otp import otp_needed, otp_required_unless_intranet
+from delegations.otp_services import otp_enrol_totp
+from educonnect import otp
+from educonnect.otp import NOT_ENROLLED_MESSAGE, otp_needed, otp_required_unless_intranet
 
 
 @otp_required_unless_intranet
@@ -31,6 +33,14 @@ def _request(remote="203.0.113.10", xff=None, user=None, htmx=False):
     request.user = user if user is not None else _User()
     request.htmx = htmx
     return request
+
+
+@pytest.fixture(autouse=True)
+def fake_users_hold_a_device(monkeypatch):
+    """The routing tests below are about a person holding a device (the refusal page for a person
+    without one is tested through the stack)."""
+    real = otp.has_confirmed_device
+    monkeypatch.setattr(otp, "has_confirmed_device", lambda user: isinstance(user, _User) or real(user))
 
 
 @pytest.fixture
@@ -91,6 +101,7 @@ def test_empty_intranet_list_means_everyone_needs_otp(settings):
 def test_deleg_ce_through_the_stack_ignores_a_spoofed_header(client, head, settings):
     settings.EDUCONNECT_INTRANET_NETWORKS = ["10.0.0.0/8"]
     settings.EDUCONNECT_TRUSTED_PROXIES = ["192.0.2.1/32"]
+    otp_enrol_totp(head)
     client.force_login(head)
     spoofed = client.get("/delegations/0380111P/", REMOTE_ADDR="203.0.113.10", HTTP_X_FORWARDED_FOR="10.1.2.3")
     assert spoofed.status_code == 302 and spoofed["Location"].startswith("/otp/?next=")
@@ -110,10 +121,15 @@ def test_deleg_ce_through_the_stack_ignores_a_spoofed_header(client, head, setti
     ],
 )
 def test_rights_come_before_the_second_factor(client, url, stranger_from_other_establishment, establishment, head):
-    """From the extranet, without any second factor, a stranger still gets 404 (not the OTP step),
-    while the head of the establishment is sent to the OTP step."""
+    """From the extranet, a stranger still gets 404 (not the OTP step), while the head of the
+    establishment is refused with the « clé OTP pas encore activée » page (no device) or sent to the
+    OTP step (with a device)."""
     client.force_login(stranger_from_other_establishment)
     assert client.get(url, REMOTE_ADDR="203.0.113.10").status_code == 404
     client.force_login(head)
+    response = client.get(url, REMOTE_ADDR="203.0.113.10")
+    assert response.status_code == 403
+    assert NOT_ENROLLED_MESSAGE in response.text
+    otp_enrol_totp(head)
     response = client.get(url, REMOTE_ADDR="203.0.113.10")
     assert response.status_code == 302 and response["Location"].startswith("/otp/")

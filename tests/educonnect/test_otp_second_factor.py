@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from delegations.models import BackupCode, BackupCodeDevice
+from delegations.otp_enrolment import enrolment_code_issue
 from delegations.otp_services import otp_enrol_totp, otp_verify, totp_secret
 from educonnect.models import AuditAction, AuditEvent
 from tests.otp_helpers import totp_code
@@ -21,7 +22,15 @@ DELEG = "/delegations/0380111P/"
 @pytest.fixture
 def head_client(client, head):
     client.force_login(head)
+    _grant(client, head)
     return client
+
+
+def _grant(client, user):
+    """Redeem an activation code issued by the head (the extranet path to the enrolment)."""
+    code = enrolment_code_issue(user=user, actor_label="test")
+    response = client.post("/otp/activation/", {"code": code, "next": DELEG})
+    assert response.status_code == 302 and response["Location"].startswith("/otp/enrolement/")
 
 
 def _enrol(client):
@@ -31,10 +40,10 @@ def _enrol(client):
     return secret, response
 
 
-def test_extranet_deleg_sends_a_person_without_device_to_the_enrolment(head_client):
-    response = head_client.get(DELEG, follow=True)
-    assert response.redirect_chain[0][0] == "/otp/?next=%2Fdelegations%2F0380111P%2F"
-    assert response.redirect_chain[-1][0].startswith("/otp/enrolement/?next=")
+def test_extranet_deleg_with_an_activation_code_leads_a_person_without_device_to_the_enrolment(head_client):
+    response = head_client.get("/otp/?next=" + DELEG)
+    assert response.status_code == 302
+    assert response["Location"] == "/otp/enrolement/?next=%2Fdelegations%2F0380111P%2F"
 
 
 def test_enrolment_page_shows_a_qr_code_and_the_secret_and_is_not_cached(head_client):
@@ -76,9 +85,10 @@ def test_wrong_enrolment_code_is_refused_and_audited(head_client, head):
     assert AuditEvent.objects.filter(action=AuditAction.OTP_FAILED, actor=head).exists()
 
 
-def test_password_alone_cannot_replace_an_enrolled_device(head_client, head):
+def test_password_alone_cannot_replace_an_enrolled_device(client, head):
     otp_enrol_totp(head)
-    response = head_client.get("/otp/enrolement/")
+    client.force_login(head)
+    response = client.get("/otp/enrolement/")
     assert response.status_code == 302
     assert response["Location"].startswith("/otp/?next=")
 
@@ -175,6 +185,7 @@ def test_backup_code_works_once(head_client, head):
 
 def test_backup_code_signs_a_session_in(client, head):
     client.force_login(head)
+    _grant(client, head)
     _, response = _enrol(client)
     code = re.findall(r"<li>([A-Z0-9-]{19})</li>", response.text)[3]
     second = client.__class__()

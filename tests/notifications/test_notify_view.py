@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccountState
+from delegations.otp_services import otp_enrol_totp
+from educonnect.otp import NOT_ENROLLED_MESSAGE
 from notifications import jobs
 from notifications.models import JobStatus, NotificationJob
 from tests.factories import AccountFactory, StudentFactory
@@ -37,6 +39,9 @@ def test_an_account_of_another_establishment_is_404_and_nothing_changes(client, 
 
 def test_outside_the_intranet_the_second_factor_is_asked(client, head, students):
     client.force_login(head)
+    response = post(client, [students["arnaud"]])
+    assert response.status_code == 403 and NOT_ENROLLED_MESSAGE in response.text
+    otp_enrol_totp(head)
     response = post(client, [students["arnaud"]])
     assert response.status_code == 302 and "/otp/" in response["Location"]
     students["arnaud"].refresh_from_db()

@@ -7,6 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from delegations.otp_services import otp_enrol_totp
+from educonnect.otp import NOT_ENROLLED_MESSAGE
 from stats.models import StatisticsSnapshot
 
 URL = "/administration/0380111P/statistiques/"
@@ -206,6 +208,9 @@ def test_anonymous_goes_to_sign_in(client, school):
 def test_second_factor_needed_outside_the_intranet(client, head, school, settings):
     settings.EDUCONNECT_INTRANET_NETWORKS = ["10.0.0.0/8"]
     client.force_login(head)
+    response = client.get(URL)
+    assert response.status_code == 403 and NOT_ENROLLED_MESSAGE in response.text
+    otp_enrol_totp(head)
     response = client.get(URL)
     assert response.status_code == 302
     assert "/otp/" in response["Location"]

@@ -4,11 +4,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from delegations.access import establishment_view
+from delegations.permissions import Right
+from educonnect.http import no_store
+
 from ... import matrix
 from ...models import Account, AccountKind
 from ...passwords import provisional_password
 from .. import selectors
-from ..access import administration_view, get_account_for, no_store
+from ..access import get_account_for
 
 KIND_SLUGS = {AccountKind.REPRESENTATIVE: "representative", AccountKind.STUDENT: "student"}
 LIST_URLS = {
@@ -77,14 +81,14 @@ def render_account(request, establishment, account: Account, *, status: int = 20
 
 
 @require_GET
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def representative_account(request, establishment, account_id: int):
     account = get_account_for(establishment, AccountKind.REPRESENTATIVE, account_id)
     return render_account(request, establishment, account)
 
 
 @require_GET
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def student_account(request, establishment, account_id: int):
     account = get_account_for(establishment, AccountKind.STUDENT, account_id)
     return render_account(request, establishment, account)

@@ -6,12 +6,16 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from delegations.access import establishment_view
+from delegations.permissions import Right
+from educonnect.http import no_store
+
 from ... import matrix
 from ...activation import ActivationError, account_send_activation_email
 from ...identity import IdentifierResetRefused, account_reset_identifier
 from ...models import AccountKind
 from ...resets import ResetRefused, account_reset_password
-from ..access import administration_view, get_account_for, no_store
+from ..access import get_account_for
 from ..forms import ActivationEmailForm, InformForm
 from .accounts import account_context, account_urls, render_account
 from .bulk import notify_url
@@ -35,7 +39,7 @@ def _owner_name(account) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def reset_identifier(request, establishment, account_id: int, kind: AccountKind):
     account = get_account_for(establishment, kind, account_id)
     if request.method == "GET":
@@ -54,7 +58,7 @@ def reset_identifier(request, establishment, account_id: int, kind: AccountKind)
 
 
 @require_http_methods(["GET", "POST"])
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def reset_password(request, establishment, account_id: int, kind: AccountKind):
     account = get_account_for(establishment, kind, account_id)
     allowed, reason = matrix.can_reset_password(account)
@@ -79,7 +83,7 @@ def reset_password(request, establishment, account_id: int, kind: AccountKind):
 
 
 @require_http_methods(["GET", "POST"])
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def resend_activation(request, establishment, account_id: int, kind: AccountKind):
     account = get_account_for(establishment, kind, account_id)
     allowed, reason = matrix.can_resend_activation_email(account)
@@ -102,7 +106,7 @@ def resend_activation(request, establishment, account_id: int, kind: AccountKind
 
 
 @require_http_methods(["GET"])
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def inform(request, establishment, account_id: int, kind: AccountKind):
     """The « Informer » confirmation; its form posts to the notifications module."""
     account = get_account_for(establishment, kind, account_id)

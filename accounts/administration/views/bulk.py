@@ -15,12 +15,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from delegations.access import establishment_view
+from delegations.permissions import Right
+from educonnect.http import no_store
+
 from ... import matrix
 from ...exports import accounts_list
 from ...lists import SORT_PARAM, ListSpec, resolve_selection, selection_hidden_fields
 from ...models import Account, AccountState
 from ...resets import accounts_reset_passwords
-from ..access import administration_view, no_store
 from ..exports import representatives_list
 from ..listing import ADMIN_REPRESENTATIVES, ADMIN_STUDENTS, admin_student_accounts, representative_rows
 
@@ -113,7 +116,7 @@ def outcome_summary(reasons: list[str], what: str) -> list[str]:
 
 
 @require_POST
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def reset_passwords(request, establishment, population: str):
     """Without `confirm`: the confirmation with what will happen per state. With it: the resets of
     the accounts the matrix allows, the others reported, and every new password shown once."""
@@ -138,7 +141,7 @@ def reset_passwords(request, establishment, population: str):
 
 
 @require_POST
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def list_accounts(request, establishment, population: str):
     """« Lister les comptes »: without `format`, the choice; with it, the PDF or CSV file."""
     population, rows, accounts = _selection(request, establishment, population)
@@ -172,7 +175,7 @@ def notify_url(establishment) -> str | None:
 
 
 @require_POST
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def notify(request, establishment, population: str):
     """« (Re)notifier les comptes »: the choice of channel and reset, with what will happen per
     state; the form then posts the accounts to the notifications module."""

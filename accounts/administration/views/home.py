@@ -5,10 +5,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from delegations.access import establishment_view
 from delegations.permissions import Right, establishments_with_right
 from educonnect.otp import otp_required_unless_intranet
-
-from ..access import administration_view
 
 
 def _choices(user):
@@ -32,7 +31,7 @@ def index(request):
 
 
 @require_GET
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def home(request, establishment):
     context = {
         "establishment": establishment,

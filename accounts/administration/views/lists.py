@@ -4,17 +4,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from delegations.access import establishment_view
+from delegations.permissions import Right
+from educonnect.http import is_partial, no_store
+
 from ...lists import build_list
 from ...models import AccountKind
-from ..access import administration_view, no_store
 from ..listing import ADMIN_REPRESENTATIVES, ADMIN_STUDENTS, admin_student_accounts, representative_rows
 from .accounts import remember_search
 
 TEMPLATE = "accounts/administration/list.html"
-
-
-def is_partial(request) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _render(request, establishment, *, kind: AccountKind, spec, queryset):
@@ -41,14 +40,14 @@ def _render(request, establishment, *, kind: AccountKind, spec, queryset):
 
 
 @require_GET
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def representatives(request, establishment):
     rows = representative_rows(request.user, establishment)
     return _render(request, establishment, kind=AccountKind.REPRESENTATIVE, spec=ADMIN_REPRESENTATIVES, queryset=rows)
 
 
 @require_GET
-@administration_view
+@establishment_view(Right.ADMINISTRATION)
 def students(request, establishment):
     rows = admin_student_accounts(request.user, establishment)
     return _render(request, establishment, kind=AccountKind.STUDENT, spec=ADMIN_STUDENTS, queryset=rows)
