@@ -2,10 +2,13 @@
 
 import re
 
+from django.db import connection
+
 from educonnect.text import fold
 
 MAX_BASE_LENGTH = 40
 _NOT_ALLOWED = re.compile(r"[^a-z0-9-]")
+VARIANTS_CHUNK = 5000
 
 
 def identifier_base(first_name: str, last_name: str) -> str:
@@ -34,20 +37,50 @@ def next_free_identifier(base: str, taken: set[str]) -> str:
 
 
 def taken_identifiers(bases: set[str]) -> set[str]:
-    """Identifiers in use that start with any of `bases` (one query per distinct base prefix,
-    batched by the first letter to keep the query count small)."""
+    """Identifiers in use that are one of `bases` or one of their numbered variants (« base12 »)."""
+    return numbered_variants(sorted(bases))
+
+
+def numbered_variants(bases: list[str]) -> set[str]:
+    """Identifiers in use that are one of `bases` or start with one of them followed by a digit (a
+    superset is harmless: allocation only asks whether « base<n> » is in the set).
+
+    Identifiers are unique platform-wide, so in a whole académie a common base (« lea.martin ») has
+    its variants in many establishments; this reads those variants only, never every identifier. On
+    PostgreSQL each base is one range scan of the identifier's pattern index (`varchar_pattern_ops`,
+    the index Django adds for LIKE on a unique CharField): identifiers from « base » up to, not
+    including, « base: » (« : » follows « 9 » in byte order: the range holds « base », « base<digits>… »,
+    and « base-… »/« base.… »). OR-ing hundreds of `LIKE 'base%'` made the planner scan the whole
+    table instead (3.7 s for a 2,500-pupil import in a 250,000-pupil académie). The ORM expression of
+    the same read (`_variants_orm`) serves the other databases, and the tests compare both."""
+    if not bases:
+        return set()
+    if connection.vendor != "postgresql":
+        return _variants_orm(bases)
+    from .models import Account
+
+    taken: set[str] = set()
+    with connection.cursor() as cursor:
+        for i in range(0, len(bases), VARIANTS_CHUNK):
+            cursor.execute(
+                f'SELECT a.identifier FROM unnest(%s::text[]) AS b(base) JOIN "{Account._meta.db_table}" a '  # noqa: S608
+                "ON a.identifier ~>=~ b.base AND a.identifier ~<~ (b.base || ':')",
+                [bases[i : i + VARIANTS_CHUNK]],
+            )
+            taken.update(identifier for (identifier,) in cursor.fetchall())
+    return taken
+
+
+def _variants_orm(bases: list[str]) -> set[str]:
+    """`numbered_variants` through the ORM (prefix matches, in chunks of 500 bases)."""
     from django.db.models import Q
 
     from .models import Account
 
-    if not bases:
-        return set()
     taken: set[str] = set()
-    base_list = sorted(bases)
-    for i in range(0, len(base_list), 500):
-        chunk = base_list[i : i + 500]
+    for i in range(0, len(bases), 500):
         condition = Q()
-        for base in chunk:
+        for base in bases[i : i + 500]:
             condition |= Q(identifier__startswith=base)
         taken.update(Account.objects.filter(condition).values_list("identifier", flat=True))
     return taken
@@ -57,14 +90,12 @@ class IdentifierAllocator:
     """Allocates identifiers for a batch of new accounts with few queries.
 
     One indexed `IN` query finds which bases are taken exactly; only for those (and for bases
-    wanted more than once in the batch) a prefix query fetches the numbered variants. The batch's
+    wanted more than once in the batch) `numbered_variants` fetches the numbered variants. The batch's
     own allocations are remembered, so two new « lea.martin » become lea.martin and lea.martin1."""
 
     CHUNK = 500
 
     def __init__(self, bases: list[str]):
-        from django.db.models import Q
-
         from .models import Account
 
         wanted: dict[str, int] = {}
@@ -76,11 +107,7 @@ class IdentifierAllocator:
             chunk = distinct[i : i + self.CHUNK]
             self.taken.update(Account.objects.filter(identifier__in=chunk).values_list("identifier", flat=True))
         crowded = sorted(b for b in distinct if b in self.taken or wanted[b] > 1)
-        for i in range(0, len(crowded), self.CHUNK):
-            condition = Q()
-            for base in crowded[i : i + self.CHUNK]:
-                condition |= Q(identifier__startswith=base)
-            self.taken.update(Account.objects.filter(condition).values_list("identifier", flat=True))
+        self.taken.update(numbered_variants(crowded))
         self._next_number: dict[str, int] = {}
 
     def allocate(self, base: str) -> str:
