@@ -15,7 +15,8 @@ those totals can exceed the synthesis (guide §6.1).
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, F, Lookup, Q
 
 from accounts.models import Account, AccountKind, AccountState, Division, Mef, Responsibility, Student
 from delegations.models import Establishment
@@ -74,9 +75,43 @@ def _state_counts(field: str, *, distinct: bool = False, count: str = "pk") -> d
     return counts
 
 
+def _students_in(establishment: Establishment, scope: Scope, field: str = "student_id"):
+    """`field` is the id of an active student of `establishment` in `scope`.
+
+    Responsibilities carry no establishment: reached through a join, PostgreSQL hashes the school's
+    students and reads every link of the deployment to probe them (in a 250,000-pupil académie,
+    427,000 links read for 3,600 kept: 115 ms of the 150 of each such query). Written
+    `student_id = ANY(ARRAY(SELECT id … the school's students))`, the ids are computed first and the
+    links are reached through their `student_id` index, so the cost follows the school (≈ 2 ms).
+    Other databases keep the plain `IN (subquery)`."""
+    students = (
+        Student.objects.filter(scope.student_filter(), establishment=establishment, is_active=True)
+        .order_by()
+        .values("pk")
+    )
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": students})
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return _EqualsAny(F(field), ArraySubquery(students))
+
+
+class _EqualsAny(Lookup):
+    """`lhs = ANY(rhs)`, rhs an array expression (PostgreSQL)."""
+
+    lookup_name = "equals_any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 def _legal_links(establishment: Establishment, scope: Scope):
     """Legal responsibilities between active students (in scope) and active representatives of E."""
     return Responsibility.objects.filter(
+        _students_in(establishment, scope),
         scope.student_filter("student__"),
         level=Responsibility.Level.LEGAL,
         student__establishment=establishment,
@@ -104,10 +139,7 @@ def _synthesis(establishment: Establishment, scope: Scope) -> dict[str, list[dic
         representative__is_active=True,
         # the representative side is checked above: the subquery needs only the students' side
         representative_id__in=Responsibility.objects.filter(
-            scope.student_filter("student__"),
-            level=Responsibility.Level.LEGAL,
-            student__establishment=establishment,
-            student__is_active=True,
+            _students_in(establishment, scope), level=Responsibility.Level.LEGAL
         ).values("representative_id"),
     )
     students = accounts.filter(
@@ -124,6 +156,7 @@ def _students_by_group(establishment: Establishment, scope: Scope) -> list[dict]
     legal representative. One query; classes and MEFs are rolled up from it in Python."""
     # the students' side is checked by the outer query: the subquery needs only the representatives' side
     with_activated_representative = Responsibility.objects.filter(
+        _students_in(establishment, scope),
         level=Responsibility.Level.LEGAL,
         representative__establishment=establishment,
         representative__is_active=True,
