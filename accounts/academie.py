@@ -188,18 +188,10 @@ def build_academie(
     places = _places(establishments, seed)
 
     template_ids = []
-    with tempfile.TemporaryDirectory(prefix="academie-") as tmp:
-        for n, template in enumerate(TEMPLATES[:templates]):
-            uai, name, postal_code, city = places[n]
-            students = max(30, round(template.students * scale))
-            out = Path(tmp) / uai
-            generate(out, uai=uai, students=students, seed=seed * 100 + n, kind=template.kind)
-            report = siecle_import(paths=sorted(out.glob("*.zip")), uai=uai, name=name, actor_label=ACTOR_LABEL)
-            Establishment.objects.filter(pk=report.establishment.pk).update(
-                kind=ESTABLISHMENT_KINDS[template.kind], academie=academie, postal_code=postal_code, city=city
-            )
-            template_ids.append(report.establishment.pk)
-            say(f"template {uai} ({template.label}, {students} pupils) imported")
+    for n in range(templates):
+        establishment = import_template(n, seed=seed, scale=scale, academie=academie, places=places)
+        template_ids.append(establishment.pk)
+        say(f"template {establishment.uai} ({TEMPLATES[n].label}) imported")
     timings["templates (generate + import)"] = time.perf_counter() - started
 
     step = time.perf_counter()
@@ -247,6 +239,26 @@ def build_academie(
         delegations=delegations,
         timings=timings,
     )
+
+
+def import_template(
+    n: int, *, seed: int = 1, scale: float = 1.0, academie: Academie | None = None, places=None
+) -> Establishment:
+    """Generate the n-th template establishment and import it through the real SIECLE importer (the
+    same UAI, name and pupils whatever the size of the académie: benchmarks compare it alone and
+    within the académie)."""
+    template = TEMPLATES[n]
+    uai, name, postal_code, city = (places or _places(n + 1, seed))[n]
+    with tempfile.TemporaryDirectory(prefix="academie-") as tmp:
+        out = Path(tmp) / uai
+        generate(
+            out, uai=uai, students=max(30, round(template.students * scale)), seed=seed * 100 + n, kind=template.kind
+        )
+        report = siecle_import(paths=sorted(out.glob("*.zip")), uai=uai, name=name, actor_label=ACTOR_LABEL)
+    Establishment.objects.filter(pk=report.establishment.pk).update(
+        kind=ESTABLISHMENT_KINDS[template.kind], academie=academie, postal_code=postal_code, city=city
+    )
+    return report.establishment
 
 
 def _places(count: int, seed: int) -> list[tuple[str, str, str, str]]:
