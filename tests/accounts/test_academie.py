@@ -11,7 +11,14 @@ from django.db import connection
 from django.db.models import F
 
 from accounts.academie import STAFF, build_academie
-from accounts.identifiers import IdentifierAllocator, _variants_orm, numbered_variants
+from accounts.identifiers import (
+    FreeNumbers,
+    IdentifierAllocator,
+    _free_numbers_from,
+    _variants_orm,
+    free_numbers,
+    numbered_variants,
+)
 from accounts.models import Account, AccountKind, AccountState, LegalRepresentative, Responsibility, Student
 from accounts.siecle import generator_data
 from delegations.models import Assignment, Delegation, Establishment, Service
@@ -176,6 +183,19 @@ def test_numbered_variants_agree_with_the_orm_prefix_read(variants):
     allocate = [allocator.allocate(b) for b in bases * 2]
     assert allocate[:4] == ["lea.martin3", "zoe.petit", "paul.dubois1", "ines.haddad"]
     assert allocate[4:] == ["lea.martin4", "zoe.petit1", "paul.dubois2", "ines.haddad1"]
+
+
+def test_free_numbers_agree_with_the_identifiers_in_use(variants):
+    bases = ["lea.martin", "zoe.petit", "paul.dubois", "ines.haddad", "lea.martine"]
+    expected = {
+        "lea.martin": FreeNumbers(3, frozenset({12})),  # 1, 2 and 12 taken: the gap first
+        "zoe.petit": FreeNumbers(1, frozenset({3})),
+        "paul.dubois": FreeNumbers(1),
+        "ines.haddad": FreeNumbers(1),
+        "lea.martine": FreeNumbers(1),  # « lea.martineau3 » is no variant of it
+    }
+    assert free_numbers(bases) == expected
+    assert _free_numbers_from(bases, _variants_orm(bases)) == expected
 
 
 @postgresql_only
