@@ -62,13 +62,14 @@ def cpu_seconds(pids: list[int]) -> float:
     return sum(ticks for pid, (ppid, ticks) in stats.items() if pid in pids or ppid in pids) / tick
 
 
-def postgres_cpu_seconds() -> float:
-    """CPU used so far by the PostgreSQL backends connected to the académie database (local server)."""
+def postgres_cpu() -> dict[int, float]:
+    """CPU used so far by each PostgreSQL backend connected to the académie database (local server;
+    connections are kept, DATABASE_CONN_MAX_AGE, so a backend lives through the run)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-        return cpu_seconds([pid for (pid,) in cursor.fetchall()])
+        return {pid: cpu_seconds([pid]) for (pid,) in cursor.fetchall()}
 
 
 def prepare() -> dict:
@@ -201,6 +202,7 @@ def main() -> None:
             "2 workers": [p.pid for p in processes[2:]],
         }
         cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
+        postgres_before = postgres_cpu()
         subprocess.run(
             [
                 str(ROOT / ".venv/bin/locust"),
@@ -227,6 +229,7 @@ def main() -> None:
         )
         ended_load = load()
         cpu = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in groups.items()}
+        cpu["PostgreSQL backends"] = sum(t - postgres_before.get(pid, 0) for pid, t in postgres_cpu().items())
         job = NotificationJob.objects.get(pk=job_id)
         while job.status != JobStatus.DONE and time.perf_counter() - enqueued < 600:
             time.sleep(1)
