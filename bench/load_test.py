@@ -38,7 +38,9 @@ ENV = {
     "MEDIA_ROOT": str(OUT / "media"),
     "LOG_LEVEL": "WARNING",
 }
-GUNICORN = [str(ROOT / ".venv/bin/gunicorn"), "educonnect.wsgi", "--worker-class", "gthread"]
+# keep-alive above the client's idle reuse (a load balancer's, here Locust's), else a reused
+# connection the server has just closed fails (RemoteDisconnected).
+GUNICORN = [str(ROOT / ".venv/bin/gunicorn"), "educonnect.wsgi", "--worker-class", "gthread", "--keep-alive", "75"]
 POOLS = {
     "staff": [*GUNICORN, "-b", "127.0.0.1:8101", "--workers", "2", "--threads", "2"],
     "families": [*GUNICORN, "-b", "127.0.0.1:8102", "--workers", "2", "--threads", "1"],
