@@ -120,6 +120,8 @@ class LegalRepresentative(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["establishment", "personne_id"], name="representative_unique_personne_id")
         ]
+        # The list: one establishment's active representatives by name (a name search filters these rows).
+        indexes = [models.Index(fields=["establishment", "is_active", "last_name", "first_name"])]
 
     def __str__(self):
         return self.full_name

@@ -12,7 +12,7 @@ from .selectors import Scope, compute_figures, get_snapshot
 
 def statistics_compute(*, establishment: Establishment, scope: Scope, actor=None) -> StatisticsSnapshot:
     """Compute the figures of `scope` and store them as the establishment's snapshot for that scope
-    (5 aggregation queries + 1 upsert)."""
+    (3 queries + 1 upsert)."""
     snapshot = StatisticsSnapshot(
         establishment=establishment,
         scope=scope.key,

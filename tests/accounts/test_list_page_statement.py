@@ -6,7 +6,6 @@ import datetime
 import itertools
 
 import pytest
-from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -189,16 +188,3 @@ def test_an_expired_provisional_password_is_masked_in_the_list(client, establish
     client.force_login(head)
     response = client.get(f"/depannage/{establishment.uai}/eleves/", {"q": "expire"})
     assert "data-ec-password>********<" in response.text
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only")
-def test_name_searches_use_trigram_indexes(population, establishment):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s ORDER BY 1", ["%search_trgm"])
-        assert [name for (name,) in cursor.fetchall()] == [
-            "accounts_legalrepresentative_search_trgm",
-            "accounts_student_search_trgm",
-        ]
-        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: make the index the only way
-        cursor.execute("EXPLAIN SELECT id FROM accounts_student WHERE search_text LIKE %s", ["%dubois%"])
-        assert "accounts_student_search_trgm" in "\n".join(line for (line,) in cursor.fetchall())

@@ -161,7 +161,7 @@ def test_cached_page_query_count(client, head, school, django_assert_max_num_que
 
 def test_first_computation_query_count(client, head, school, django_assert_max_num_queries):
     client.force_login(head)
-    # session, user, rights (2), establishment, filters (2), cache lookup, 5 aggregations, 1 upsert
+    # session, user, rights (2), establishment, filters (2), cache lookup, 3 figure queries, 1 upsert
     with django_assert_max_num_queries(14):
         assert client.get(URL, {"classe": school.d6a.pk}).status_code == 200
 
