@@ -154,7 +154,7 @@ def _coherence(exports: list[Export]) -> list[str]:
     dates = [(e.header.effective_date, e.label) for e in exports if e.header.effective_date]
     if dates:
         spread = settings.EDUCONNECT_SIECLE_MAX_EXPORT_SPREAD_DAYS
-        oldest, newest = min(dates), max(dates)
+        oldest, newest = min(dates, key=lambda d: d[0]), max(dates, key=lambda d: d[0])
         if (newest[0] - oldest[0]).days > spread:
             reasons.append(
                 f"les fichiers ont été exportés à des dates trop éloignées ({oldest[1]} le {oldest[0]:%d/%m/%Y}, "
