@@ -319,7 +319,9 @@ class SiecleImport(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["checking", "checked", "pending", "running", "done", "refused", "failed", "cancelled"]),
+                condition=Q(
+                    status__in=["checking", "checked", "pending", "running", "done", "refused", "failed", "cancelled"]
+                ),
                 name="siecle_import_status_valid",
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="siecle_import_progress_percent"),

@@ -6,43 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_search_trigram_indexes'),
-        ('delegations', '0003_otp_backup_codes'),
+        ("accounts", "0004_search_trigram_indexes"),
+        ("delegations", "0003_otp_backup_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SiecleImport',
+            name="SiecleImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(editable=False, unique=True)),
-                ('uai', models.CharField(blank=True, max_length=8, verbose_name='UAI')),
-                ('source', models.CharField(choices=[('command', 'Ligne de commande'), ('web', 'Dépôt en ligne')], default='command', max_length=10, verbose_name='origine')),
-                ('status', models.CharField(choices=[('checking', 'Vérification en cours'), ('checked', 'Vérifié, en attente de confirmation'), ('pending', "En attente d'import"), ('running', 'Import en cours'), ('done', 'Importé'), ('refused', 'Refusé'), ('failed', 'Échec'), ('cancelled', 'Annulé')], default='done', max_length=10, verbose_name='état')),
-                ('actor_label', models.CharField(blank=True, max_length=100)),
-                ('forced', models.BooleanField(default=False, verbose_name='forcé')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='déposé le')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminé le')),
-                ('export_date', models.DateField(blank=True, null=True, verbose_name="date d'export")),
-                ('school_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année scolaire')),
-                ('report', models.JSONField(blank=True, default=dict, verbose_name='rapport')),
-                ('anomaly_count', models.PositiveIntegerField(default=0, verbose_name='anomalies')),
-                ('accounts_created', models.PositiveIntegerField(default=0, verbose_name='comptes créés')),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('step', models.CharField(blank=True, max_length=200)),
-                ('upload_dir', models.CharField(blank=True, max_length=100)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='siecle_imports', to=settings.AUTH_USER_MODEL)),
-                ('establishment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='siecle_imports', to='delegations.establishment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(editable=False, unique=True)),
+                ("uai", models.CharField(blank=True, max_length=8, verbose_name="UAI")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("command", "Ligne de commande"), ("web", "Dépôt en ligne")],
+                        default="command",
+                        max_length=10,
+                        verbose_name="origine",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("checking", "Vérification en cours"),
+                            ("checked", "Vérifié, en attente de confirmation"),
+                            ("pending", "En attente d'import"),
+                            ("running", "Import en cours"),
+                            ("done", "Importé"),
+                            ("refused", "Refusé"),
+                            ("failed", "Échec"),
+                            ("cancelled", "Annulé"),
+                        ],
+                        default="done",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=100)),
+                ("forced", models.BooleanField(default=False, verbose_name="forcé")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="déposé le")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="terminé le")),
+                ("export_date", models.DateField(blank=True, null=True, verbose_name="date d'export")),
+                ("school_year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="année scolaire")),
+                ("report", models.JSONField(blank=True, default=dict, verbose_name="rapport")),
+                ("anomaly_count", models.PositiveIntegerField(default=0, verbose_name="anomalies")),
+                ("accounts_created", models.PositiveIntegerField(default=0, verbose_name="comptes créés")),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("step", models.CharField(blank=True, max_length=200)),
+                ("upload_dir", models.CharField(blank=True, max_length=100)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="siecle_imports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="siecle_imports",
+                        to="delegations.establishment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import SIECLE',
-                'verbose_name_plural': 'imports SIECLE',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['establishment', 'status', '-created_at'], name='accounts_si_establi_89d588_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['checking', 'checked', 'pending', 'running', 'done', 'refused', 'failed', 'cancelled'])), name='siecle_import_status_valid'), models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='siecle_import_progress_percent')],
+                "verbose_name": "import SIECLE",
+                "verbose_name_plural": "imports SIECLE",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["establishment", "status", "-created_at"], name="accounts_si_establi_89d588_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "status__in",
+                                ["checking", "checked", "pending", "running", "done", "refused", "failed", "cancelled"],
+                            )
+                        ),
+                        name="siecle_import_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("progress__lte", 100)), name="siecle_import_progress_percent"
+                    ),
+                ],
             },
         ),
     ]

@@ -1,6 +1,5 @@
 """Reading every file of one import and checking them together — no database write here."""
 
-import datetime
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field

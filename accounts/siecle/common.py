@@ -23,14 +23,19 @@ def read_header(label: str, root: ET.Element, elem: ET.Element, findings: Findin
     try:
         header.export_date = parse_date(value)
     except ValueError:
-        findings.refuse(label, f"date « {value} » invalide (attendu JJ/MM/AAAA)", record="PARAMETRES", field="DATE_EXPORT")
+        findings.refuse(
+            label, f"date « {value} » invalide (attendu JJ/MM/AAAA)", record="PARAMETRES", field="DATE_EXPORT"
+        )
     stamp = f.get("HORODATAGE", "")
     if stamp:
         try:
             header.timestamp = datetime.datetime.strptime(stamp, "%d/%m/%Y %H:%M:%S")
         except ValueError:
             findings.flag(
-                label, f"horodatage « {stamp} » invalide (attendu JJ/MM/AAAA hh:mm:ss), ignoré", record="PARAMETRES", field="HORODATAGE"
+                label,
+                f"horodatage « {stamp} » invalide (attendu JJ/MM/AAAA hh:mm:ss), ignoré",
+                record="PARAMETRES",
+                field="HORODATAGE",
             )
     return header
 

@@ -68,7 +68,9 @@ def _student(label: str, elem: ET.Element, position: int, findings: Findings, ex
             label, "date de naissance manquante : l'activation du compte la demande", record=record, field="DATE_NAISS"
         )
     if len(student.code_mef) > 11:
-        findings.flag(label, f"code MEF « {student.code_mef} » de plus de 11 caractères, ignoré", record=record, field="CODE_MEF")
+        findings.flag(
+            label, f"code MEF « {student.code_mef} » de plus de 11 caractères, ignoré", record=record, field="CODE_MEF"
+        )
         student.code_mef = ""
     if student.sex not in ("", "1", "2"):
         findings.flag(label, f"code « {student.sex} » invalide (1 ou 2), ignoré", record=record, field="CODE_SEXE")

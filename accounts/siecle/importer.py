@@ -301,7 +301,9 @@ def _accounts(report: ImportReport, establishment, students: dict, representativ
         report.accounts_created = len(new_students) + len(new_representatives)
         report.student_accounts = sum(s.is_active and s.pk in student_ids for s in students.values())
         report.student_accounts += len(new_students)
-        report.representative_accounts = sum(r.is_active and r.pk in representative_ids for r in representatives.values())
+        report.representative_accounts = sum(
+            r.is_active and r.pk in representative_ids for r in representatives.values()
+        )
         report.representative_accounts += len(new_representatives)
         return
     if new_students or new_representatives:

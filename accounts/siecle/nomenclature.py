@@ -32,9 +32,14 @@ def read(label: str, root: ET.Element, events, findings: Findings) -> Export:
                 continue
             if len(code) > 11:
                 findings.flag(
-                    label, "code MEF de plus de 11 caractères : MEF ignoré", record=f"MEF CODE_MEF={code}", field="CODE_MEF"
+                    label,
+                    "code MEF de plus de 11 caractères : MEF ignoré",
+                    record=f"MEF CODE_MEF={code}",
+                    field="CODE_MEF",
                 )
                 continue
             values = {tag: raw_text(elem, tag) for tag in ("LIBELLE_EDITION", "LIBELLE_LONG", "FORMATION")}
-            export.mefs[code] = MefRecord(code=code, label=mef_label(values, code), short_label=values["FORMATION"][:60])
+            export.mefs[code] = MefRecord(
+                code=code, label=mef_label(values, code), short_label=values["FORMATION"][:60]
+            )
     return export

@@ -82,9 +82,7 @@ class LimitedReader:
             self.started = True
             self._check_start(data)
             if self.encoding:
-                data = _DECLARATION.sub(
-                    lambda m: m.group(0).replace(m.group(2), self.encoding.encode()), data, count=1
-                )
+                data = _DECLARATION.sub(lambda m: m.group(0).replace(m.group(2), self.encoding.encode()), data, count=1)
         return data
 
     def _check_start(self, data: bytes) -> None:
@@ -186,9 +184,7 @@ def root_tag(head: bytes) -> str:
 
 
 def ignored_root(root: str) -> str:
-    return KNOWN_EXTRAS.get(
-        root, f"élément racine « {root} » : pas un des quatre exports SIECLE attendus, ignoré"
-    )
+    return KNOWN_EXTRAS.get(root, f"élément racine « {root} » : pas un des quatre exports SIECLE attendus, ignoré")
 
 
 @dataclass

@@ -25,7 +25,9 @@ def _person(label: str, elem: ET.Element, position: int, findings: Findings) -> 
     if not personne_id or len(personne_id) > 20:
         who = f"{first_name} {last_name}".strip() or "sans nom"
         problem = "valeur manquante" if not personne_id else "identifiant de plus de 20 caractères"
-        findings.flag(label, f"{problem} : personne ignorée", record=f"personne n°{position} ({who})", field="PERSONNE_ID")
+        findings.flag(
+            label, f"{problem} : personne ignorée", record=f"personne n°{position} ({who})", field="PERSONNE_ID"
+        )
         return None, name_tag
     return (
         PersonRecord(
@@ -150,7 +152,9 @@ def _check_legal_persons(label: str, export: Export, name_tags: dict[str, str], 
             export.skipped.add(person.personne_id)
             continue
         if not person.first_name:
-            findings.flag(label, "valeur manquante : représentant légal importé sans prénom", record=record, field="PRENOM")
+            findings.flag(
+                label, "valeur manquante : représentant légal importé sans prénom", record=record, field="PRENOM"
+            )
         person.last_name = max_length(label, person.last_name, 100, name_tag, record, findings)
         person.birth_name = person.birth_name[:100]
         person.first_name = max_length(label, person.first_name, 100, "PRENOM", record, findings)

@@ -23,13 +23,21 @@ def read(label: str, root: ET.Element, events, findings: Findings) -> Export:
             position += 1
             code = (elem.get("CODE_STRUCTURE") or text(elem, "CODE_STRUCTURE")).strip()
             if not code:
-                findings.flag(label, "valeur manquante : division ignorée", record=f"division n°{position}", field="CODE_STRUCTURE")
+                findings.flag(
+                    label,
+                    "valeur manquante : division ignorée",
+                    record=f"division n°{position}",
+                    field="CODE_STRUCTURE",
+                )
                 continue
             if code.lower() == INACTIVE_DIVISION:
                 continue
             if len(code) > 30:
                 findings.flag(
-                    label, "code de plus de 30 caractères : division ignorée", record=f"division {code}", field="CODE_STRUCTURE"
+                    label,
+                    "code de plus de 30 caractères : division ignorée",
+                    record=f"division {code}",
+                    field="CODE_STRUCTURE",
                 )
                 continue
             mef_code = ""

@@ -70,7 +70,9 @@ def summary(report) -> str:
                 if shown:
                     lines.append(f"    {title} {verb} : {' ; '.join(shown)}")
     if report.anomaly_count:
-        lines.append(f"  Anomalies ({report.anomaly_count}) : l'import a continué sans ces données ou en les signalant.")
+        lines.append(
+            f"  Anomalies ({report.anomaly_count}) : l'import a continué sans ces données ou en les signalant."
+        )
         lines.extend(f"    - {anomaly}" for anomaly in report.anomalies)
         if report.anomaly_count > len(report.anomalies):
             lines.append(f"    … et {report.anomaly_count - len(report.anomalies)} autre(s).")

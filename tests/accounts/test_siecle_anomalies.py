@@ -60,7 +60,11 @@ def test_representative_without_first_name_is_imported_and_flagged(tmp_path):
 
 def test_representative_without_name_is_skipped_and_flagged(tmp_path):
     files = copy_fixture(tmp_path)
-    edit(files["ResponsablesAvecAdresses"], "<NOM_DE_FAMILLE>KERMARREC</NOM_DE_FAMILLE>", "<NOM_DE_FAMILLE></NOM_DE_FAMILLE>")
+    edit(
+        files["ResponsablesAvecAdresses"],
+        "<NOM_DE_FAMILLE>KERMARREC</NOM_DE_FAMILLE>",
+        "<NOM_DE_FAMILLE></NOM_DE_FAMILLE>",
+    )
 
     result = run_json(*files.values())
 
@@ -74,8 +78,16 @@ def test_representative_without_name_is_skipped_and_flagged(tmp_path):
 def test_links_to_unknown_persons_and_pupils_are_skipped(tmp_path):
     files = copy_fixture(tmp_path)
     resp = files["ResponsablesAvecAdresses"]
-    edit(resp, "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2008</PERSONNE_ID>", "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2099</PERSONNE_ID>")
-    edit(resp, "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2011</PERSONNE_ID>", "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2098</PERSONNE_ID>")  # a contact
+    edit(
+        resp,
+        "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2008</PERSONNE_ID>",
+        "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2099</PERSONNE_ID>",
+    )
+    edit(
+        resp,
+        "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2011</PERSONNE_ID>",
+        "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2098</PERSONNE_ID>",
+    )  # a contact
     edit(resp, "<ELEVE_ID>1005</ELEVE_ID>", "<ELEVE_ID>9999</ELEVE_ID>")
     edit(resp, "<ELEVE_ID>1001</ELEVE_ID><PERSONNE_ID>2003</PERSONNE_ID>", "<ELEVE_ID>1001</ELEVE_ID>")
 

@@ -95,8 +95,12 @@ def test_each_import_is_journaled():
 
 def test_refusal_raises_command_error(tmp_path):
     files = copy_fixture(tmp_path)
-    edit(files["ElevesSansAdresses"], '<ELEVE ELEVE_ID="1003" ELENOET="5103">', '<ELEVE ELEVE_ID="1001" ELENOET="5103">')
-    with pytest.raises(CommandError, match=r"ElevesSansAdresses.xml : élève ELEVE_ID=1001 \(Léo SABRIER\) : champ ELEVE_ID"):
+    edit(
+        files["ElevesSansAdresses"], '<ELEVE ELEVE_ID="1003" ELENOET="5103">', '<ELEVE ELEVE_ID="1001" ELENOET="5103">'
+    )
+    with pytest.raises(
+        CommandError, match=r"ElevesSansAdresses.xml : élève ELEVE_ID=1001 \(Léo SABRIER\) : champ ELEVE_ID"
+    ):
         call_command("import_siecle", *map(str, files.values()))
 
 

@@ -101,12 +101,13 @@ def test_utf8_bytes_under_an_iso_declaration_are_read_as_utf8(tmp_path):
 def test_utf8_mixed_into_an_iso_file_is_refused(tmp_path):
     files = copy_fixture(tmp_path)
     path = files["ElevesSansAdresses"]
-    path.write_bytes(path.read_bytes().replace("Léo".encode("iso-8859-15"), "Léo".encode("utf-8")))
+    path.write_bytes(path.read_bytes().replace("Léo".encode("iso-8859-15"), "Léo".encode()))
     before = counts()
     with pytest.raises(CommandError) as excinfo:
         run_json(*files.values())
-    assert "ElevesSansAdresses.xml : le fichier déclaré ISO-8859-15 contient du texte encodé en UTF-8 (« Ã© » au lieu de « é »)" in str(
-        excinfo.value
+    assert (
+        "ElevesSansAdresses.xml : le fichier déclaré ISO-8859-15 contient du texte encodé en UTF-8 (« Ã© » au lieu de « é »)"
+        in str(excinfo.value)
     )
     assert counts() == before
 
@@ -115,7 +116,9 @@ def test_latin_bytes_under_a_utf8_declaration_are_refused(tmp_path):
     files = copy_fixture(tmp_path)
     edit(files["ResponsablesAvecAdresses"], 'encoding="ISO-8859-15"', 'encoding="UTF-8"')
     before = counts()
-    with pytest.raises(CommandError, match="ResponsablesAvecAdresses.xml : le fichier déclare l'encodage UTF-8 mais n'est pas en UTF-8"):
+    with pytest.raises(
+        CommandError, match="ResponsablesAvecAdresses.xml : le fichier déclare l'encodage UTF-8 mais n'est pas en UTF-8"
+    ):
         run_json(*files.values())
     assert counts() == before
 
@@ -124,16 +127,23 @@ def test_text_encoded_twice_is_refused(tmp_path):
     files = reencode(tmp_path, "utf-8", declared="UTF-8")
     path = files["ElevesSansAdresses"]
     text = path.read_bytes().decode("utf-8")
-    path.write_bytes(text.replace("Éloïse", "Éloïse".encode("utf-8").decode("latin-1")).encode("utf-8"))
+    path.write_bytes(text.replace("Éloïse", "Éloïse".encode().decode("latin-1")).encode("utf-8"))
     before = counts()
-    with pytest.raises(CommandError, match=r"ElevesSansAdresses.xml : texte encodé deux fois \(« Ã© » au lieu de « é »\)"):
+    with pytest.raises(
+        CommandError, match=r"ElevesSansAdresses.xml : texte encodé deux fois \(« Ã© » au lieu de « é »\)"
+    ):
         run_json(*files.values())
     assert counts() == before
 
 
 def test_windows_1252_is_accepted(tmp_path):
     files = reencode(tmp_path, "cp1252", declared="windows-1252")
-    edit(files["ResponsablesAvecAdresses"], "<LIGNE1_ADRESSE>3 impasse", "<LIGNE1_ADRESSE>Chez l’œuvre 5 € 3 impasse", encoding="cp1252")
+    edit(
+        files["ResponsablesAvecAdresses"],
+        "<LIGNE1_ADRESSE>3 impasse",
+        "<LIGNE1_ADRESSE>Chez l’œuvre 5 € 3 impasse",
+        encoding="cp1252",
+    )
 
     result = run_json(*files.values())
 

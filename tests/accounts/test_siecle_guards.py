@@ -44,7 +44,12 @@ def drop_classes(path, *eleve_ids):
 
 def test_export_without_any_active_pupil_is_refused(tmp_path):
     files = copy_fixture(tmp_path)
-    edit(files["ElevesSansAdresses"], "<TYPE_STRUCTURE>D</TYPE_STRUCTURE>", "<TYPE_STRUCTURE>G</TYPE_STRUCTURE>", count=-1)
+    edit(
+        files["ElevesSansAdresses"],
+        "<TYPE_STRUCTURE>D</TYPE_STRUCTURE>",
+        "<TYPE_STRUCTURE>G</TYPE_STRUCTURE>",
+        count=-1,
+    )
     forced = refused_then_forced(
         files.values(), "l'export Élèves (ElevesSansAdresses.xml) ne contient aucun élève actif (8 élève(s)"
     )
@@ -85,7 +90,9 @@ def test_export_of_another_school_generated_over_the_establishment_is_refused(tm
     siecle_import(paths=sorted((tmp_path / "a").iterdir()))
     active = Student.objects.filter(is_active=True).count()
 
-    with pytest.raises(SiecleImportGuarded, match=rf"{active} élèves actifs sur {active} \(100 %\) seraient marqués sortis"):
+    with pytest.raises(
+        SiecleImportGuarded, match=rf"{active} élèves actifs sur {active} \(100 %\) seraient marqués sortis"
+    ):
         siecle_import(paths=sorted((tmp_path / "b").iterdir()))
     assert Student.objects.filter(is_active=True).count() == active
 

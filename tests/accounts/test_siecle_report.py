@@ -17,7 +17,9 @@ BEE_COMMUN = (
     b'<?xml version="1.0" encoding="ISO-8859-15"?>\n<BEE_COMMUN VERSION="1.0"><PARAMETRES><UAJ>0380111P</UAJ>'
     b"</PARAMETRES><DONNEES/></BEE_COMMUN>"
 )
-STS_EDT = b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<STS_EDT><PARAMETRES><UAJ>0380111P</UAJ></PARAMETRES></STS_EDT>'
+STS_EDT = (
+    b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<STS_EDT><PARAMETRES><UAJ>0380111P</UAJ></PARAMETRES></STS_EDT>'
+)
 
 
 def test_the_report_is_kept_for_each_import(tmp_path):
@@ -27,7 +29,12 @@ def test_the_report_is_kept_for_each_import(tmp_path):
     run_json(*files.values())
 
     first, second = SiecleImport.objects.order_by("pk")
-    assert (first.uai, first.establishment.uai, first.status, first.source) == ("0380111P", "0380111P", "done", "command")
+    assert (first.uai, first.establishment.uai, first.status, first.source) == (
+        "0380111P",
+        "0380111P",
+        "done",
+        "command",
+    )
     assert first.actor_label == "import_siecle (ligne de commande)" and first.actor is None
     assert (first.export_date, first.school_year) == (datetime.date(2026, 9, 15), 2026)
     assert [(f["file"], f["export_date"], f["school_year"]) for f in first.report["files"]] == [
@@ -88,7 +95,12 @@ def test_dry_run_of_changes_gives_examples_per_kind(tmp_path):
 def test_dry_run_says_why_the_import_would_be_refused(tmp_path):
     run_json(*fixture_files("new"))
     files = copy_fixture(tmp_path)
-    edit(files["ElevesSansAdresses"], "<TYPE_STRUCTURE>D</TYPE_STRUCTURE>", "<TYPE_STRUCTURE>G</TYPE_STRUCTURE>", count=-1)
+    edit(
+        files["ElevesSansAdresses"],
+        "<TYPE_STRUCTURE>D</TYPE_STRUCTURE>",
+        "<TYPE_STRUCTURE>G</TYPE_STRUCTURE>",
+        count=-1,
+    )
     before = snapshot()
 
     text = run_text(*files.values(), dry_run=True)
@@ -124,7 +136,10 @@ def test_unknown_xml_is_ignored(tmp_path):
     result = run_json(*fixture_files("new"), other)
 
     assert result["ignored"] == [
-        {"file": "Autre.xml", "reason": "élément racine « AUTRE_EXPORT » : pas un des quatre exports SIECLE attendus, ignoré"}
+        {
+            "file": "Autre.xml",
+            "reason": "élément racine « AUTRE_EXPORT » : pas un des quatre exports SIECLE attendus, ignoré",
+        }
     ]
 
 

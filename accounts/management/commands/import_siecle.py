@@ -46,7 +46,11 @@ class Command(BaseCommand):
                 payload = {"uai": (options["uai"] or "").upper(), "errors": exc.errors, "forceable": exc.forceable}
                 self.stdout.write(json.dumps(payload, ensure_ascii=False))
             errors = "\n".join(f"  - {message}" for message in exc.errors)
-            hint = "\nCes garde-fous protègent l'établissement ; relancez avec --force pour importer malgré tout." if exc.forceable else ""
+            hint = (
+                "\nCes garde-fous protègent l'établissement ; relancez avec --force pour importer malgré tout."
+                if exc.forceable
+                else ""
+            )
             raise CommandError(f"Import SIECLE refusé, aucune donnée n'a été modifiée :\n{errors}{hint}") from exc
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
