@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from delegations.permissions import Right, establishments_with_right
 from educonnect.otp import otp_required_unless_intranet
 
+from ...models import SiecleImport
 from ..access import administration_view
 
 
@@ -39,5 +40,6 @@ def home(request, establishment):
         "tab": "home",
         "page_title": "Accueil",
         "choices": _choices(request.user),
+        "last_import": establishment.siecle_imports.filter(status=SiecleImport.Status.DONE).first(),
     }
     return render(request, "accounts/administration/home.html", context)
