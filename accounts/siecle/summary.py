@@ -21,12 +21,13 @@ def _date(value: str | None) -> str:
     return datetime.date.fromisoformat(value).strftime("%d/%m/%Y") if value else "date inconnue"
 
 
-def counts_line(title: str, counts: Counts | dict, *, with_left: bool = True) -> str:
+def counts_line(title: str, counts: Counts | dict, *, with_left: bool = True, feminine: bool = False) -> str:
     c = counts if isinstance(counts, dict) else counts.as_dict()
+    e = "e" if feminine else ""
     parts = [
-        _plural(c["created"], "créé", "créés"),
-        _plural(c["updated"], "mis à jour", "mis à jour"),
-        _plural(c["unchanged"], "inchangé", "inchangés"),
+        _plural(c["created"], f"créé{e}", f"créé{e}s"),
+        _plural(c["updated"], f"mis{e and 'e'} à jour", f"mis{e and 'es'} à jour"),
+        _plural(c["unchanged"], f"inchangé{e}", f"inchangé{e}s"),
     ]
     if with_left:
         parts.append(_plural(c["left"], "sorti", "sortis"))
@@ -54,7 +55,7 @@ def summary(report) -> str:
         f" ({_plural(report.accounts_created, 'créé', 'créés')} par cet import)."
     )
     lines.append(counts_line("MEF", report.mefs, with_left=False))
-    lines.append(counts_line("Classes", report.divisions, with_left=False))
+    lines.append(counts_line("Classes", report.divisions, with_left=False, feminine=True))
     lines.append("  Fichiers lus :")
     for entry in data["files"]:
         year = f", année scolaire {entry['school_year']}" if entry["school_year"] else ""
@@ -68,6 +69,11 @@ def summary(report) -> str:
             for outcome, verb in OUTCOMES:
                 shown = data["examples"].get(key, {}).get(outcome)
                 if shown:
+                    verb = (
+                        {"créés": "créées", "mis à jour": "mises à jour"}.get(verb, verb)
+                        if key == "divisions"
+                        else verb
+                    )
                     lines.append(f"    {title} {verb} : {' ; '.join(shown)}")
     if report.anomaly_count:
         lines.append(

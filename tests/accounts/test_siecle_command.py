@@ -64,7 +64,7 @@ def test_french_summary():
         "  Représentants légaux : 8 créés, 0 mis à jour, 0 inchangé, 0 sorti.",
         "  Comptes ÉduConnect : 4 comptes élèves, 6 comptes représentants légaux (10 créés par cet import).",
         "  MEF : 4 créés, 0 mis à jour, 0 inchangé.",
-        "  Classes : 3 créés, 0 mis à jour, 0 inchangé.",
+        "  Classes : 3 créées, 0 mise à jour, 0 inchangée.",
         "  Fichiers lus :",
         "    - ElevesSansAdresses.xml (Élèves, exporté le 15/09/2026, année scolaire 2026)",
         "    - ResponsablesAvecAdresses.xml (Responsables, exporté le 15/09/2026, année scolaire 2026)",
