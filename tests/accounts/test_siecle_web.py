@@ -244,3 +244,31 @@ def test_from_the_extranet_the_second_factor_is_asked_first(client, private_head
     assert response.status_code == 302 and response.url.startswith(reverse("delegations:otp_verify"))
     response = client.post("/import-siecle/0380111P/", {"files": uploads(fixture_files("new"))})
     assert response.status_code == 302 and not SiecleImport.objects.exists()
+
+
+def test_the_progress_poll_answers_the_status_fragment(client, private_head, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # nothing runs
+    client.force_login(private_head)
+    response = client.post("/import-siecle/0380111P/", {"files": uploads(fixture_files("new"))})
+    fragment = client.get(response.url, headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert text.lstrip().startswith('<div id="import-status"') and "<html" not in text
+    assert 'hx-trigger="every 2s"' in text and "Vérification en cours" in text
+    assert fragment["Vary"] and "HX-Request" in fragment["Vary"]
+
+
+def test_unconfirmed_uploads_expire_and_their_files_are_deleted(
+    client, private_head, settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.siecle_web.services import purge_stale_uploads
+
+    client.force_login(private_head)
+    record = upload(client, "/import-siecle/0380111P/", fixture_files("new"), django_capture_on_commit_callbacks)
+    assert purge_stale_uploads() == 0
+    assert purge_stale_uploads(now=timezone.now() + datetime.timedelta(hours=25)) == 1
+    record.refresh_from_db()
+    assert record.status == "cancelled" and not (settings.MEDIA_ROOT / record.upload_dir).exists()
