@@ -84,3 +84,23 @@ def test_private_head_imports_the_exports_in_the_browser(page, live_server, tmp_
     expect(row).to_contain_text("15/09/2026")
     shot(page, "list")
     assert SiecleImport.objects.get().status == "done"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_head_reads_the_anomalies_of_the_last_import_on_the_home(page, live_server, head, tmp_path):
+    from tests.accounts.siecle_support import copy_fixture, edit, run_json
+
+    files = copy_fixture(tmp_path)
+    edit(files["ElevesSansAdresses"], "<DATE_NAISS>07/11/2014</DATE_NAISS>", "")
+    edit(files["ElevesSansAdresses"], "<ID_NATIONAL>100000003EF</ID_NATIONAL>", "<ID_NATIONAL>12345</ID_NATIONAL>")
+    run_json(*files.values())
+    login_as(page, live_server, head)
+
+    page.goto(live_server.url + "/administration/0380111P/")
+    summary = page.get_by_text("2 anomalies signalées lors de cet import")
+    expect(summary).to_be_visible()
+    anomaly = page.get_by_text("élève importé sans INE, donc sans compte ÉduConnect")
+    expect(anomaly).to_be_hidden()
+    summary.click()
+    expect(anomaly).to_be_visible()
+    shot(page, "home-anomalies")
