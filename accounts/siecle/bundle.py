@@ -163,21 +163,32 @@ def _coherence(exports: list[Export]) -> list[str]:
 
 
 def _check_links(bundle: Bundle, findings: Findings) -> None:
-    """Links to an unknown pupil are skipped (anomaly); more than two legal representatives for a
+    """Links to an unknown person or pupil are skipped (anomaly, contacts included); more than two legal representatives for a
     pupil, or two with one parenthood code, are flagged (all are imported; ranks 1 and 2 go to
     the first two in file order)."""
     label = bundle.responsables_label
     kept = []
     legal_of: dict[str, list[LinkRecord]] = {}
     for link in bundle.links:
+        if link.personne_id not in bundle.persons:
+            student = bundle.students.get(link.eleve_id)
+            who = f" ({student.name})" if student else ""
+            findings.flag(
+                label,
+                "personne absente de la liste PERSONNES : lien ignoré",
+                record=f"responsabilité ELEVE_ID={link.eleve_id}{who}",
+                field=f"PERSONNE_ID={link.personne_id}",
+            )
+            continue
         if link.eleve_id not in bundle.students:
             if link.eleve_id in bundle.skipped_students:  # the pupil's record was skipped: keep theirs
                 bundle.skipped_persons.add(link.personne_id)
             else:
+                person = bundle.persons[link.personne_id]
                 findings.flag(
                     label,
                     "élève absent de l'export Élèves : lien ignoré",
-                    record=f"responsabilité PERSONNE_ID={link.personne_id}",
+                    record=f"responsabilité PERSONNE_ID={link.personne_id} ({person.name or 'sans nom'})",
                     field=f"ELEVE_ID={link.eleve_id}",
                 )
             continue

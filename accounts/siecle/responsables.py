@@ -126,22 +126,15 @@ def read(label: str, root: ET.Element, events, findings: Findings) -> Export:
 
 
 def _check_legal_persons(label: str, export: Export, name_tags: dict[str, str], findings: Findings) -> None:
-    """Every link names a known person (else the link is skipped); a legal representative has a
-    name (else skipped) and a first name (else imported, flagged). Contacts get no account: their
+    """A legal representative has a name (else skipped) and a first name (else imported, flagged). Contacts get no account: their
     gaps are not reported."""
     checked: set[str] = set()
     kept = []
     for link in export.links:
         person = export.persons.get(link.personne_id)
-        if person is None:
-            findings.flag(
-                label,
-                "personne absente de la liste PERSONNES : lien ignoré",
-                record=f"responsabilité ELEVE_ID={link.eleve_id}",
-                field=f"PERSONNE_ID={link.personne_id}",
-            )
-            continue
         kept.append(link)
+        if person is None:  # reported with the pupil's name once the Élèves export is read (bundle)
+            continue
         if not link.legal or person.personne_id in checked:
             continue
         checked.add(person.personne_id)

@@ -95,9 +95,12 @@ def test_links_to_unknown_persons_and_pupils_are_skipped(tmp_path):
 
     assert anomalies(result) == [
         f"{RESP} : responsabilité n°3 (ELEVE_ID=1001, PERSONNE_ID=?) : champ PERSONNE_ID : valeur manquante : lien ignoré",
-        f"{RESP} : responsabilité ELEVE_ID=1006 : champ PERSONNE_ID=2099 : personne absente de la liste PERSONNES : lien ignoré",
-        f"{RESP} : responsabilité ELEVE_ID=1006 : champ PERSONNE_ID=2098 : personne absente de la liste PERSONNES : lien ignoré",
-        f"{RESP} : responsabilité PERSONNE_ID=2007 : champ ELEVE_ID=9999 : élève absent de l'export Élèves : lien ignoré",
+        f"{RESP} : responsabilité PERSONNE_ID=2007 (Anne FROUFROU) : champ ELEVE_ID=9999 : élève absent de l'export "
+        "Élèves : lien ignoré",
+        f"{RESP} : responsabilité ELEVE_ID=1006 (Chloé MARTIN) : champ PERSONNE_ID=2099 : personne absente de la "
+        "liste PERSONNES : lien ignoré",
+        f"{RESP} : responsabilité ELEVE_ID=1006 (Chloé MARTIN) : champ PERSONNE_ID=2098 : personne absente de la "
+        "liste PERSONNES : lien ignoré",
     ]
     assert not Responsibility.objects.filter(student__eleve_id__in=["1005", "1006"]).exists()
     assert not LegalRepresentative.objects.filter(personne_id__in=["2007", "2008"]).exists()
@@ -188,8 +191,10 @@ def test_pupil_without_eleve_id_is_skipped(tmp_path):
 
     assert anomalies(result) == [
         f"{ELEVES} : élève n°3 (Léo SABRIER) : champ ELEVE_ID : valeur manquante : élève ignoré",
-        f"{RESP} : responsabilité PERSONNE_ID=2005 : champ ELEVE_ID=1003 : élève absent de l'export Élèves : lien ignoré",
-        f"{RESP} : responsabilité PERSONNE_ID=2004 : champ ELEVE_ID=1003 : élève absent de l'export Élèves : lien ignoré",
+        f"{RESP} : responsabilité PERSONNE_ID=2005 (Jean-Baptiste SABRIER) : champ ELEVE_ID=1003 : élève absent de "
+        "l'export Élèves : lien ignoré",
+        f"{RESP} : responsabilité PERSONNE_ID=2004 (Nathalie SABRIER) : champ ELEVE_ID=1003 : élève absent de "
+        "l'export Élèves : lien ignoré",
     ]
     assert Student.objects.count() == 7
 
