@@ -117,6 +117,10 @@ def run_check(record_id: int) -> SiecleImport:
         _refuse(record, exc)
         logger.info("siecle import %s refused at check: %s", record.public_id, exc.errors[0])
         return record
+    except Exception:
+        logger.exception("siecle import %s: check failed", record.public_id)
+        _refuse(record, SiecleImportError(["Erreur interne pendant la vérification."]), status=Status.FAILED)
+        raise
     record.refresh_from_db()
     if record.status != Status.CHECKING:  # cancelled meanwhile
         return record

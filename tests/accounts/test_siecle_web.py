@@ -272,3 +272,31 @@ def test_unconfirmed_uploads_expire_and_their_files_are_deleted(
     assert purge_stale_uploads(now=timezone.now() + datetime.timedelta(hours=25)) == 1
     record.refresh_from_db()
     assert record.status == "cancelled" and not (settings.MEDIA_ROOT / record.upload_dir).exists()
+
+
+def test_a_crash_during_the_import_leaves_nothing_half_written(
+    client, private_head, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from accounts.siecle import importer
+
+    client.force_login(private_head)
+    record = upload(client, "/import-siecle/0380111P/", fixture_files("new"), django_capture_on_commit_callbacks)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(importer, "sync_links", crash)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/import-siecle/rapport/{record.public_id}/importer/")
+    record.refresh_from_db()
+    assert record.status == "failed" and not Student.objects.exists()
+    assert not (settings.MEDIA_ROOT / record.upload_dir).exists()
+    page = client.get(f"/import-siecle/rapport/{record.public_id}/")
+    assert "L'import a échoué : rien n'a été modifié. Contactez l'assistance." in page.text
+
+
+def test_more_than_ten_files_are_refused_on_the_form(client, private_head):
+    client.force_login(private_head)
+    files = uploads(fixture_files("new") * 3)
+    response = client.post("/import-siecle/0380111P/", {"files": files})
+    assert response.status_code == 422 and "12 fichiers : 10 au plus." in response.text
