@@ -231,7 +231,6 @@ def sync_students(
         division = divisions.get(record.division) if record.division else None
         mef = mefs.get(record.code_mef) if record.code_mef else None
         mef_id = mef.pk if mef else (division.mef_id if division else None)
-        left = record.leave_date is not None and record.leave_date < today
         values = {
             "elenoet": record.elenoet,
             "ine": record.ine,
@@ -248,7 +247,7 @@ def sync_students(
             "mobile": record.mobile,
             "entry_date": record.entry_date,
             "leave_date": record.leave_date,
-            "is_active": division is not None and not left,
+            "is_active": student_is_active(record, today),  # every class named exists by now
             "search_text": fold(f"{record.last_name} {record.first_name}")[:250],
         }
         name = f"{record.last_name} {record.first_name}"
