@@ -165,3 +165,35 @@ def test_a_zip_holding_the_four_exports_and_extras(tmp_path):
         {"file": "exports_0380111P.zip (ExportCommun.xml)", "reason": "export commun SIECLE (BEE_COMMUN), non utilisé"},
     ]
     assert Student.objects.count() == 8
+
+
+def test_dry_run_of_a_reimport_with_changes_matches_the_import(tmp_path):
+    """Moves to a class that does not exist yet, a leaver, a new pupil: the dry run's placeholder
+    keys make every comparison come out as in the real import."""
+    run_json(*fixture_files("new"))
+    files = copy_fixture(tmp_path)
+    eleves = files["ElevesSansAdresses"]
+    edit(eleves, "<CODE_STRUCTURE>5EME7</CODE_STRUCTURE>", "<CODE_STRUCTURE>5EME8</CODE_STRUCTURE>")
+    edit(eleves, "<DATE_SORTIE>30/06/2099</DATE_SORTIE>", "<DATE_SORTIE>30/09/2026</DATE_SORTIE>")
+    edit(
+        eleves,
+        "    </ELEVES>",
+        '      <ELEVE ELEVE_ID="1009"><ID_NATIONAL>100000009CE</ID_NATIONAL><NOM_DE_FAMILLE>NOUVEAU</NOM_DE_FAMILLE>'
+        "<PRENOM>Jules</PRENOM><DATE_NAISS>01/01/2012</DATE_NAISS></ELEVE>\n    </ELEVES>",
+    )
+    edit(
+        eleves,
+        "    </STRUCTURES>",
+        '      <STRUCTURES_ELEVE ELEVE_ID="1009"><STRUCTURE><CODE_STRUCTURE>5EME8</CODE_STRUCTURE>'
+        "<TYPE_STRUCTURE>D</TYPE_STRUCTURE></STRUCTURE></STRUCTURES_ELEVE>\n    </STRUCTURES>",
+    )
+    before = snapshot()
+
+    dry = run_json(*files.values(), dry_run=True)
+
+    assert snapshot() == before
+    real = run_json(*files.values())
+    assert dry["students"] == real["students"] == {"created": 1, "updated": 1, "unchanged": 6, "left": 1}
+    for key in ("representatives", "accounts", "mefs", "divisions", "accounts_created", "examples"):
+        assert dry[key] == real[key], key
+    assert real["divisions"]["created"] == 1
