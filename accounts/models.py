@@ -267,3 +267,76 @@ class Account(models.Model):
     @property
     def has_provisional_password(self) -> bool:
         return bool(self.provisional_password_encrypted)
+
+
+class SiecleImport(models.Model):
+    """One SIECLE import and its report (issue 15): who, when, the files (export date, school
+    year), the counts per kind, the accounts created, the anomalies. An import from the command
+    line is recorded once done (a refused one writes nothing); one from the browser is also its
+    background job: uploaded → checked (dry-run report shown) → confirmed → done, refused or failed."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "Vérification en cours"
+        CHECKED = "checked", "Vérifié, en attente de confirmation"
+        PENDING = "pending", "En attente d'import"
+        RUNNING = "running", "Import en cours"
+        DONE = "done", "Importé"
+        REFUSED = "refused", "Refusé"
+        FAILED = "failed", "Échec"
+        CANCELLED = "cancelled", "Annulé"
+
+    class Source(models.TextChoices):
+        COMMAND = "command", "Ligne de commande"
+        WEB = "web", "Dépôt en ligne"
+
+    public_id = models.UUIDField(unique=True, editable=False)
+    establishment = models.ForeignKey(
+        Establishment, null=True, blank=True, on_delete=models.CASCADE, related_name="siecle_imports"
+    )
+    uai = models.CharField("UAI", max_length=8, blank=True)
+    source = models.CharField("origine", max_length=10, choices=Source, default=Source.COMMAND)
+    status = models.CharField("état", max_length=10, choices=Status, default=Status.DONE)
+    actor = models.ForeignKey(
+        "delegations.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="siecle_imports"
+    )
+    actor_label = models.CharField(max_length=100, blank=True)
+    forced = models.BooleanField("forcé", default=False)
+    created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    export_date = models.DateField("date d'export", null=True, blank=True)
+    school_year = models.PositiveSmallIntegerField("année scolaire", null=True, blank=True)
+    # The report (see accounts.siecle.importer.ImportReport.as_dict): files, ignored files, counts
+    # per kind with examples, accounts, anomalies (at most ANOMALY_LIMIT kept), guards, errors.
+    report = models.JSONField("rapport", default=dict, blank=True)
+    anomaly_count = models.PositiveIntegerField("anomalies", default=0)
+    accounts_created = models.PositiveIntegerField("comptes créés", default=0)
+    # Background job of a browser import: progress (0–100) and the step shown.
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    upload_dir = models.CharField(max_length=100, blank=True)  # under MEDIA_ROOT, emptied when finished
+
+    class Meta:
+        verbose_name = "import SIECLE"
+        verbose_name_plural = "imports SIECLE"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["checking", "checked", "pending", "running", "done", "refused", "failed", "cancelled"]
+                ),
+                name="siecle_import_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="siecle_import_progress_percent"),
+        ]
+        indexes = [models.Index(fields=["establishment", "status", "-created_at"])]
+
+    def __str__(self):
+        return f"Import SIECLE {self.uai} du {self.created_at:%d/%m/%Y %H:%M}" if self.created_at else "Import SIECLE"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.PENDING, self.Status.RUNNING)

@@ -8,18 +8,25 @@ every process read them anew, without any message between processes. An operator
 entry (`forget_structure`); other processes then keep theirs at most `TIMEOUT` seconds unless the
 cache is shared (REDIS_URL). An establishment never imported (tests, hand-made data) is read on
 every request.
+
+MEFs: a real Nomenclature lists every MEF of the académie's offer (dozens, pseudo-MEFs such as « VIE
+ACTIVE » included); only those the establishment's pupils are in are kept here — the filters offer
+those of active pupils. The label is the import's (LIBELLE_EDITION, else LIBELLE_LONG, else
+FORMATION), made unique with the code when two MEFs shown share it (« T-STMG (21231016110) »).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 
 from delegations.models import Establishment
 
-from .models import Division, Mef
+from .models import Division, Mef, Student
 
 TIMEOUT = 300
 NO_VALUE = "—"
@@ -27,13 +34,15 @@ NO_VALUE = "—"
 
 @dataclass(frozen=True)
 class Structure:
-    # (pk, label) ordered by code, as the filters offer them.
+    # (pk, label) ordered by code, as the filters offer them: MEFs of active pupils.
     mefs: tuple[tuple[int, str], ...]
     divisions: tuple[tuple[int, str], ...]
+    # (pk, label) of MEFs only former pupils are in: shown on their rows, not offered.
+    other_mefs: tuple[tuple[int, str], ...] = field(default=())
 
     @cached_property
     def mef_labels(self) -> dict[int, str]:
-        return dict(self.mefs)
+        return dict(self.other_mefs) | dict(self.mefs)
 
     @cached_property
     def division_codes(self) -> dict[int, str]:
@@ -51,11 +60,28 @@ def _key(establishment: Establishment) -> str | None:
     return f"accounts:structure:{establishment.pk}:{imported.timestamp()}" if imported else None
 
 
+def unique_labels(rows: list[tuple[int, str, str]]) -> dict[int, str]:
+    """(pk, code, label) → pk: label, the code added to labels two MEFs share."""
+    shared = Counter(label.casefold() for _pk, _code, label in rows)
+    return {pk: f"{label} ({code})" if shared[label.casefold()] > 1 else label for pk, code, label in rows}
+
+
 def _read(establishment: Establishment) -> Structure:
-    """The MEFs (« formation », else the long label) and the classes, each ordered by code."""
-    mefs = Mef.objects.filter(establishment=establishment).order_by("code").values_list("pk", "short_label", "label")
+    """The MEFs pupils are in and the classes, each ordered by code (two queries)."""
+    pupils = Student.objects.filter(mef=OuterRef("pk"))
+    rows = list(
+        Mef.objects.filter(Exists(pupils), establishment=establishment)
+        .annotate(active=Exists(pupils.filter(is_active=True)))
+        .order_by("code")
+        .values_list("pk", "code", "label", "short_label", "active")
+    )
+    labels = unique_labels([(pk, code, label or short or code) for pk, code, label, short, _active in rows])
     divisions = Division.objects.filter(establishment=establishment).order_by("code").values_list("pk", "code")
-    return Structure(mefs=tuple((pk, short or label) for pk, short, label in mefs), divisions=tuple(divisions))
+    return Structure(
+        mefs=tuple((pk, labels[pk]) for pk, *_rest, active in rows if active),
+        divisions=tuple(divisions),
+        other_mefs=tuple((pk, labels[pk]) for pk, *_rest, active in rows if not active),
+    )
 
 
 def structure_of(establishment: Establishment) -> Structure:

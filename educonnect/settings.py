@@ -267,6 +267,10 @@ EDUCONNECT_SITE_URL = env("EDUCONNECT_SITE_URL", EDUCONNECT_SITE_URL_DEFAULT)
 EDUCONNECT_PROVISIONAL_PASSWORD_DAYS = int(env("EDUCONNECT_PROVISIONAL_PASSWORD_DAYS", "92"))
 # SIECLE import: biggest accepted (uncompressed) file.
 EDUCONNECT_SIECLE_MAX_BYTES = int(env("EDUCONNECT_SIECLE_MAX_BYTES", str(200 * 1024 * 1024)))
+# Safety guards (refused unless --force): the share of active pupils an import may mark as left,
+# and how many days apart the export dates of the files of one import may be.
+EDUCONNECT_SIECLE_MAX_LEFT_SHARE = float(env("EDUCONNECT_SIECLE_MAX_LEFT_SHARE", "0.20"))
+EDUCONNECT_SIECLE_MAX_EXPORT_SPREAD_DAYS = int(env("EDUCONNECT_SIECLE_MAX_EXPORT_SPREAD_DAYS", "3"))
 # Notifications: above this many accounts, a (re)notification runs as a background job.
 EDUCONNECT_NOTIFY_SYNC_MAX = int(env("EDUCONNECT_NOTIFY_SYNC_MAX", "40"))
 # Accounts processed per transaction by a notification job.

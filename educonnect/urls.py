@@ -32,6 +32,7 @@ urlpatterns = [
     path("administration/<str:uai>/parametres/", include("notifications.parametres_urls")),
     path("administration/", include("accounts.administration.urls")),
     path("notifications/", include("notifications.urls")),
+    path("import-siecle/", include("accounts.siecle_web.urls")),
     path("compte/", include("accounts.enduser.urls")),
     path("", include("delegations.urls")),
 ]

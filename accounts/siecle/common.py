@@ -3,12 +3,14 @@
 import datetime
 import xml.etree.ElementTree as ET
 
-from .errors import ErrorList
+from .errors import Findings
 from .fields import children, parse_date
 from .records import Header
 
 
-def read_header(label: str, root: ET.Element, elem: ET.Element, errors: ErrorList) -> Header:
+def read_header(label: str, root: ET.Element, elem: ET.Element, findings: Findings) -> Header:
+    """PARAMETRES. A bad school year or export date refuses the file: the safety guards (no
+    roll-back, files of one export) rest on them."""
     f = children(elem)
     header = Header(uaj=f.get("UAJ", "").upper(), version=root.get("VERSION", ""))
     year = f.get("ANNEE_SCOLAIRE", "")
@@ -16,28 +18,42 @@ def read_header(label: str, root: ET.Element, elem: ET.Element, errors: ErrorLis
         if year.isdigit() and len(year) == 4:
             header.school_year = int(year)
         else:
-            errors.add(label, f"année scolaire « {year} » invalide", record="PARAMETRES", field="ANNEE_SCOLAIRE")
-    header.export_date = date_field(label, f, "DATE_EXPORT", "PARAMETRES", errors)
+            findings.refuse(label, f"année scolaire « {year} » invalide", record="PARAMETRES", field="ANNEE_SCOLAIRE")
+    value = f.get("DATE_EXPORT", "")
+    try:
+        header.export_date = parse_date(value)
+    except ValueError:
+        findings.refuse(
+            label, f"date « {value} » invalide (attendu JJ/MM/AAAA)", record="PARAMETRES", field="DATE_EXPORT"
+        )
+    stamp = f.get("HORODATAGE", "")
+    if stamp:
+        try:
+            header.timestamp = datetime.datetime.strptime(stamp, "%d/%m/%Y %H:%M:%S")
+        except ValueError:
+            findings.flag(
+                label,
+                f"horodatage « {stamp} » invalide (attendu JJ/MM/AAAA hh:mm:ss), ignoré",
+                record="PARAMETRES",
+                field="HORODATAGE",
+            )
     return header
 
 
-def date_field(label: str, values: dict[str, str], tag: str, record: str, errors: ErrorList) -> datetime.date | None:
+def date_field(label: str, values: dict[str, str], tag: str, record: str, findings: Findings) -> datetime.date | None:
+    """A record's date; a bad one is an anomaly (the record is imported without it)."""
     value = values.get(tag, "")
     try:
         return parse_date(value)
     except ValueError:
-        errors.add(label, f"date « {value} » invalide (attendu JJ/MM/AAAA)", record=record, field=tag)
+        findings.flag(label, f"date « {value} » invalide (attendu JJ/MM/AAAA), ignorée", record=record, field=tag)
         return None
 
 
-def require(label: str, value: str, tag: str, record: str, errors: ErrorList) -> str:
-    if not value:
-        errors.add(label, "valeur manquante", record=record, field=tag)
-    return value
-
-
-def max_length(label: str, value: str, limit: int, tag: str, record: str, errors: ErrorList) -> str:
+def max_length(label: str, value: str, limit: int, tag: str, record: str, findings: Findings) -> str:
     if len(value) > limit:
-        errors.add(label, f"valeur trop longue ({len(value)} caractères, maximum {limit})", record=record, field=tag)
+        findings.flag(
+            label, f"valeur trop longue ({len(value)} caractères, maximum {limit}), tronquée", record=record, field=tag
+        )
         return value[:limit]
     return value

@@ -13,6 +13,7 @@ from pathlib import Path
 from educonnect.validators import bea_check_letter
 
 from . import generator_data as data
+from .generator_nomenclature import spread_over_variants
 from .generator_writer import write_exports
 
 RNIE_LETTERS = "ABCDEFGHJK"
@@ -46,6 +47,7 @@ class Child:
     group: str = ""
     email: str = ""
     mobile: str = ""
+    mef_code: str = ""  # a variant of the level's MEF (--realistic-nomenclature), else the level's
     # (person, relationship, legal)
     responsibles: list[tuple[Person, str, bool]] = field(default_factory=list)
 
@@ -78,6 +80,7 @@ class School:
     children: list[Child]
     persons: list[Person]
     addresses: dict[str, tuple[str, str, str]]
+    realistic_nomenclature: bool = False
 
 
 def default_kind(students: int) -> str:
@@ -245,6 +248,7 @@ def generate(
     old_format: bool = False,
     extra: dict | None = None,
     export_date: datetime.date | None = None,
+    realistic_nomenclature: bool = False,
 ) -> Manifest:
     kind = kind or default_kind(students)
     export_date = export_date or datetime.date.today()
@@ -276,6 +280,8 @@ def generate(
             child.group = f"{child.division[:8]}_{rng.choice(['LV2', 'LATIN', 'AP', 'EURO'])}"
     if extra:
         _add_extra(builder, extra, levels, divisions, children)
+    if realistic_nomenclature:
+        spread_over_variants(children, uai, seed)
 
     school = School(
         uai=uai,
@@ -288,6 +294,7 @@ def generate(
         children=children,
         persons=builder.persons,
         addresses=builder.addresses,
+        realistic_nomenclature=realistic_nomenclature,
     )
     write_exports(Path(out_dir), school)
     return _manifest(school)

@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from .generator_nomenclature import catalogue, division_mefs
+
 ENCODING = "ISO-8859-15"
 
 
@@ -83,7 +85,7 @@ def _bee_eleves(xml: _Xml, school) -> None:
             DATE_NAISS=_date(child.birth_date),
             CODE_SEXE=child.sex,
             CODE_PAYS="100",
-            CODE_MEF=child.level.code,
+            CODE_MEF=child.mef_code or child.level.code,
             CODE_STATUT="ST",
             DATE_ENTREE=_date(datetime.date(school.school_year, 9, 1)),
         )
@@ -144,6 +146,18 @@ def _bee_responsables(xml: _Xml, school) -> None:
 
 def _bee_nomenclatures(xml: _Xml, school) -> None:
     xml.open("MEFS")
+    if school.realistic_nomenclature:
+        for mef in catalogue(school.levels):
+            xml.open("MEF", CODE_MEF=mef.code)
+            xml.leaf("FORMATION", mef.formation)
+            if mef.long:
+                xml.leaf("LIBELLE_LONG", mef.long)
+            if mef.edition:
+                xml.leaf("LIBELLE_EDITION", mef.edition)
+            xml.fields(MEF_RATTACHEMENT=mef.code, DATE_FERMETURE="31/12/9999")
+            xml.close("MEF")
+        xml.close("MEFS")
+        return
     for level in school.levels:
         xml.open("MEF", CODE_MEF=level.code)
         xml.fields(
@@ -163,9 +177,10 @@ def _bee_structures(xml: _Xml, school) -> None:
         xml.open("DIVISION", CODE_STRUCTURE=code)
         xml.leaf("LIBELLE_LONG", code)
         xml.open("MEFS_APPARTENANCE")
-        xml.open("MEF_APPARTENANCE")
-        xml.leaf("CODE_MEF", level.code)
-        xml.close("MEF_APPARTENANCE")
+        for code in division_mefs(level.code) if school.realistic_nomenclature else [level.code]:
+            xml.open("MEF_APPARTENANCE")
+            xml.leaf("CODE_MEF", code)
+            xml.close("MEF_APPARTENANCE")
         xml.close("MEFS_APPARTENANCE")
         xml.close("DIVISION")
     xml.close("DIVISIONS")

@@ -12,6 +12,12 @@ class Header:
     school_year: int | None = None
     export_date: datetime.date | None = None
     version: str = ""
+    timestamp: datetime.datetime | None = None  # HORODATAGE
+
+    @property
+    def effective_date(self) -> datetime.date | None:
+        """DATE_EXPORT, else the day of HORODATAGE."""
+        return self.export_date or (self.timestamp.date() if self.timestamp else None)
 
 
 @dataclass(slots=True)
@@ -35,6 +41,10 @@ class StudentRecord:
     division: str = ""
     in_inactifs: bool = False
 
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
 
 @dataclass(slots=True)
 class PersonRecord:
@@ -48,6 +58,10 @@ class PersonRecord:
     phone_home: str = ""
     phone_work: str = ""
     adresse_id: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
 
 
 @dataclass(slots=True)
@@ -72,8 +86,8 @@ class LinkRecord:
 @dataclass(slots=True)
 class MefRecord:
     code: str
-    label: str = ""
-    short_label: str = ""
+    label: str = ""  # LIBELLE_EDITION, else LIBELLE_LONG, else FORMATION, else the code
+    short_label: str = ""  # FORMATION
 
 
 @dataclass(slots=True)
@@ -90,6 +104,9 @@ class Export:
     kind: str
     label: str
     header: Header
+    # ELEVE_ID / PERSONNE_ID of records skipped for an anomaly: what the database holds of them is
+    # left as it is (never marked as left because of a bad record).
+    skipped: set[str] = field(default_factory=set)
     students: dict[str, StudentRecord] = field(default_factory=dict)
     persons: dict[str, PersonRecord] = field(default_factory=dict)
     addresses: dict[str, AddressRecord] = field(default_factory=dict)

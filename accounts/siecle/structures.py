@@ -1,29 +1,44 @@
-"""Structures.xml (root BEE_STRUCTURES): the divisions (classes) and the MEF each belongs to."""
+"""Structures.xml (root BEE_STRUCTURES): the divisions (classes) and the MEFs each belongs to.
+A division without code, or with a code of more than 30 characters, is skipped (anomaly). A
+division may list several MEF_APPARTENANCE (mixed classes): the first is its MEF; each pupil
+keeps their own CODE_MEF."""
 
 import xml.etree.ElementTree as ET
 
 from .common import read_header
 from .eleves import INACTIVE_DIVISION
-from .errors import ErrorList
+from .errors import Findings
 from .fields import text
 from .reader import iter_records
 from .records import DivisionRecord, Export, Header
 
 
-def read(label: str, root: ET.Element, events, errors: ErrorList) -> Export:
+def read(label: str, root: ET.Element, events, findings: Findings) -> Export:
     export = Export(kind="BEE_STRUCTURES", label=label, header=Header(version=root.get("VERSION", "")))
+    position = 0
     for collection, elem in iter_records(events, root):
         if collection == "PARAMETRES":
-            export.header = read_header(label, root, elem, errors)
+            export.header = read_header(label, root, elem, findings)
         elif collection == "DIVISIONS" and elem.tag == "DIVISION":
+            position += 1
             code = (elem.get("CODE_STRUCTURE") or text(elem, "CODE_STRUCTURE")).strip()
             if not code:
-                errors.add(label, "valeur manquante", record="DIVISION", field="CODE_STRUCTURE")
+                findings.flag(
+                    label,
+                    "valeur manquante : division ignorée",
+                    record=f"division n°{position}",
+                    field="CODE_STRUCTURE",
+                )
                 continue
             if code.lower() == INACTIVE_DIVISION:
                 continue
             if len(code) > 30:
-                errors.add(label, "code de plus de 30 caractères", record=f"division {code}", field="CODE_STRUCTURE")
+                findings.flag(
+                    label,
+                    "code de plus de 30 caractères : division ignorée",
+                    record=f"division {code}",
+                    field="CODE_STRUCTURE",
+                )
                 continue
             mef_code = ""
             for appartenance in elem.iter("MEF_APPARTENANCE"):

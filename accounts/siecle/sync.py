@@ -1,9 +1,13 @@
 """Bringing the database in line with a checked Bundle: compare, then bulk_create/bulk_update only
-what differs (an unchanged export writes nothing). Runs inside the importer's transaction."""
+what differs (an unchanged export writes nothing). Runs inside the importer's transaction.
+
+The same code computes a dry run: with `Writer(write=False)` nothing is written, and the objects
+that would be created get negative placeholder keys so that every later comparison (a pupil moved
+to a class that does not exist yet…) comes out exactly as in the real import."""
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from accounts.models import Division, LegalRepresentative, Mef, Responsibility, Student
 from delegations.models import Establishment
@@ -12,6 +16,7 @@ from educonnect.text import fold
 from .bundle import Bundle
 
 BATCH_SIZE = 500
+EXAMPLES = 5
 
 STUDENT_FIELDS = [
     "elenoet",
@@ -48,6 +53,16 @@ REPRESENTATIVE_FIELDS = [
     "is_active",
     "search_text",
 ]
+# French names of the fields, for the report's examples of updates.
+FIELD_LABELS = {
+    "division_id": "classe",
+    "mef_id": "MEF",
+    "is_active": "actif",
+    "mef": "MEF",
+    "label": "libellé",
+    "short_label": "formation",
+}
+HIDDEN_FIELDS = {"search_text"}
 
 
 @dataclass
@@ -56,23 +71,69 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     left: int = 0
+    # A few examples per outcome, for the report: {"created": ["DUBOIS Paul (3EME1)", …], …}.
+    examples: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "left": self.left}
 
+    def example(self, outcome: str, text: str) -> None:
+        shown = self.examples.setdefault(outcome, [])
+        if len(shown) < EXAMPLES:
+            shown.append(text)
 
-def _apply(obj, values: dict) -> bool:
-    """Set the differing values on obj; True when something changed."""
-    changed = False
+
+class Writer:
+    """Writes (import) or only numbers the new objects (dry run)."""
+
+    def __init__(self, *, write: bool):
+        self.write = write
+        self._placeholder = 0
+
+    def create(self, model, objects: list) -> None:
+        if self.write:
+            model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+            return
+        for obj in objects:
+            self._placeholder -= 1
+            obj.pk = self._placeholder
+
+    def update(self, model, objects: list, fields: list[str]) -> None:
+        if self.write and objects:
+            model.objects.bulk_update(objects, fields, batch_size=BATCH_SIZE)
+
+
+def existing_of(model, establishment: Establishment, **filters):
+    """Rows of `establishment` (none when it does not exist yet: a dry run of a first import)."""
+    if establishment.pk is None:
+        return model.objects.none()
+    return model.objects.filter(establishment=establishment, **filters)
+
+
+def _apply(obj, values: dict) -> list[str]:
+    """Set the differing values on obj; the names of the fields that changed."""
+    changed = []
     for name, value in values.items():
         if getattr(obj, name) != value:
             setattr(obj, name, value)
-            changed = True
+            changed.append(name)
     return changed
 
 
-def sync_mefs(establishment: Establishment, bundle: Bundle) -> dict[str, Mef]:
-    existing = {m.code: m for m in Mef.objects.filter(establishment=establishment)}
+def _changed_text(name: str, changed: list[str], model) -> str:
+    labels = []
+    for field_name in changed:
+        if field_name in HIDDEN_FIELDS:
+            continue
+        label = FIELD_LABELS.get(field_name) or str(model._meta.get_field(field_name).verbose_name)
+        if label not in labels:
+            labels.append(label)
+    return f"{name} ({', '.join(labels)})" if labels else name
+
+
+def sync_mefs(establishment: Establishment, bundle: Bundle, writer: Writer) -> tuple[dict[str, Mef], Counts]:
+    counts = Counts()
+    existing = {m.code: m for m in existing_of(Mef, establishment)}
     to_create, to_update = [], []
     for record in bundle.mefs.values():
         values = {"label": record.label, "short_label": record.short_label}
@@ -80,20 +141,31 @@ def sync_mefs(establishment: Establishment, bundle: Bundle) -> dict[str, Mef]:
         if mef is None:
             existing[record.code] = mef = Mef(establishment=establishment, code=record.code, **values)
             to_create.append(mef)
-        elif _apply(mef, values):
+            counts.created += 1
+            counts.example("created", f"{record.code} {record.label}")
+        elif changed := _apply(mef, values):
             to_update.append(mef)
+            counts.updated += 1
+            counts.example("updated", _changed_text(f"{record.code} {record.label}", changed, Mef))
+        else:
+            counts.unchanged += 1
     # Codes used by students or divisions but absent from Nomenclature: created with the code as label.
     used = {s.code_mef for s in bundle.students.values()} | {d.mef_code for d in bundle.divisions.values()}
     for code in sorted(used - set(existing) - {""}):
         existing[code] = mef = Mef(establishment=establishment, code=code, label=code)
         to_create.append(mef)
-    Mef.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    Mef.objects.bulk_update(to_update, ["label", "short_label"], batch_size=BATCH_SIZE)
-    return existing
+        counts.created += 1
+        counts.example("created", code)
+    writer.create(Mef, to_create)
+    writer.update(Mef, to_update, ["label", "short_label"])
+    return existing, counts
 
 
-def sync_divisions(establishment: Establishment, bundle: Bundle, mefs: dict[str, Mef]) -> dict[str, Division]:
-    existing = {d.code: d for d in Division.objects.filter(establishment=establishment)}
+def sync_divisions(
+    establishment: Establishment, bundle: Bundle, mefs: dict[str, Mef], writer: Writer
+) -> tuple[dict[str, Division], Counts]:
+    counts = Counts()
+    existing = {d.code: d for d in existing_of(Division, establishment)}
     to_create, to_update = [], []
     for record in bundle.divisions.values():
         mef = mefs.get(record.mef_code)
@@ -102,8 +174,14 @@ def sync_divisions(establishment: Establishment, bundle: Bundle, mefs: dict[str,
         if division is None:
             existing[record.code] = division = Division(establishment=establishment, code=record.code, **values)
             to_create.append(division)
-        elif _apply(division, values):
+            counts.created += 1
+            counts.example("created", record.code)
+        elif changed := _apply(division, values):
             to_update.append(division)
+            counts.updated += 1
+            counts.example("updated", _changed_text(record.code, changed, Division))
+        else:
+            counts.unchanged += 1
     # Classes named by students but absent from Structures: MEF = the most common among their students.
     student_mefs: dict[str, Counter] = {}
     for student in bundle.students.values():
@@ -115,18 +193,27 @@ def sync_divisions(establishment: Establishment, bundle: Bundle, mefs: dict[str,
             establishment=establishment, code=code, label=code, mef_id=mef.pk if mef else None
         )
         to_create.append(division)
-    Division.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    Division.objects.bulk_update(to_update, ["label", "mef_id"], batch_size=BATCH_SIZE)
-    return existing
+        counts.created += 1
+        counts.example("created", code)
+    writer.create(Division, to_create)
+    writer.update(Division, to_update, ["label", "mef_id"])
+    return existing, counts
 
 
-def _count(counts: Counts, was_active: bool, now_active: bool, changed: bool) -> None:
+def _count(counts: Counts, name: str, was_active: bool, now_active: bool, changed: list[str], model) -> None:
     if was_active and not now_active:
         counts.left += 1
+        counts.example("left", name)
     elif changed:
         counts.updated += 1
+        counts.example("updated", _changed_text(name, changed, model))
     else:
         counts.unchanged += 1
+
+
+def student_is_active(record, today: datetime.date) -> bool:
+    """In a class, and no leave date already past (the rule of sync_students, for the guards)."""
+    return bool(record.division) and not (record.leave_date is not None and record.leave_date < today)
 
 
 def sync_students(
@@ -135,15 +222,15 @@ def sync_students(
     divisions: dict[str, Division],
     mefs: dict[str, Mef],
     today: datetime.date,
+    writer: Writer,
 ) -> tuple[dict[str, Student], Counts]:
     counts = Counts()
-    existing = {s.eleve_id: s for s in Student.objects.filter(establishment=establishment)}
+    existing = {s.eleve_id: s for s in existing_of(Student, establishment)}
     to_create, to_update, ine_changed = [], [], []
     for record in bundle.students.values():
         division = divisions.get(record.division) if record.division else None
         mef = mefs.get(record.code_mef) if record.code_mef else None
         mef_id = mef.pk if mef else (division.mef_id if division else None)
-        left = record.leave_date is not None and record.leave_date < today
         values = {
             "elenoet": record.elenoet,
             "ine": record.ine,
@@ -160,9 +247,10 @@ def sync_students(
             "mobile": record.mobile,
             "entry_date": record.entry_date,
             "leave_date": record.leave_date,
-            "is_active": division is not None and not left,
+            "is_active": student_is_active(record, today),  # every class named exists by now
             "search_text": fold(f"{record.last_name} {record.first_name}")[:250],
         }
+        name = f"{record.last_name} {record.first_name}"
         student = existing.get(record.eleve_id)
         if student is None:
             existing[record.eleve_id] = student = Student(
@@ -170,6 +258,7 @@ def sync_students(
             )
             to_create.append(student)
             counts.created += 1
+            counts.example("created", f"{name} ({record.division or 'sans classe'})")
             continue
         was_active, old_ine = student.is_active, student.ine
         changed = _apply(student, values)
@@ -177,16 +266,18 @@ def sync_students(
             to_update.append(student)
             if old_ine and old_ine != student.ine:
                 ine_changed.append(student.pk)
-        _count(counts, was_active, student.is_active, changed)
+        _count(counts, name, was_active, student.is_active, changed, Student)
     for eleve_id, student in existing.items():
-        if eleve_id not in bundle.students and student.is_active:  # no longer exported: has left
-            student.is_active = False
-            to_update.append(student)
-            counts.left += 1
-    if ine_changed:  # free the old INEs first: two students may swap them
+        if eleve_id in bundle.students or eleve_id in bundle.skipped_students or not student.is_active:
+            continue
+        student.is_active = False  # no longer exported: has left
+        to_update.append(student)
+        counts.left += 1
+        counts.example("left", f"{student.last_name} {student.first_name}")
+    if ine_changed and writer.write:  # free the old INEs first: two students may swap them
         Student.objects.filter(pk__in=ine_changed).update(ine="")
-    Student.objects.bulk_update(to_update, STUDENT_FIELDS, batch_size=BATCH_SIZE)
-    Student.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    writer.update(Student, to_update, STUDENT_FIELDS)
+    writer.create(Student, to_create)
     return existing, counts
 
 
@@ -210,10 +301,10 @@ def legal_links(bundle: Bundle) -> dict[str, list]:
 
 
 def sync_representatives(
-    establishment: Establishment, bundle: Bundle, links: dict[str, list], students: dict[str, Student]
+    establishment: Establishment, bundle: Bundle, links: dict[str, list], students: dict[str, Student], writer: Writer
 ) -> tuple[dict[str, LegalRepresentative], Counts]:
     counts = Counts()
-    existing = {r.personne_id: r for r in LegalRepresentative.objects.filter(establishment=establishment)}
+    existing = {r.personne_id: r for r in existing_of(LegalRepresentative, establishment)}
     to_create, to_update = [], []
     for personne_id, person_links in links.items():
         person = bundle.persons[personne_id]
@@ -234,6 +325,7 @@ def sync_representatives(
             "is_active": any(students[link.eleve_id].is_active for link, _rank in person_links),
             "search_text": fold(f"{person.last_name} {person.first_name}")[:250],
         }
+        name = f"{person.last_name} {person.first_name}".strip()
         representative = existing.get(personne_id)
         if representative is None:
             existing[personne_id] = representative = LegalRepresentative(
@@ -241,19 +333,22 @@ def sync_representatives(
             )
             to_create.append(representative)
             counts.created += 1
+            counts.example("created", name)
             continue
         was_active = representative.is_active
         changed = _apply(representative, values)
         if changed:
             to_update.append(representative)
-        _count(counts, was_active, representative.is_active, changed)
+        _count(counts, name, was_active, representative.is_active, changed, LegalRepresentative)
     for personne_id, representative in existing.items():
-        if personne_id not in links and representative.is_active:  # no longer a legal representative here
-            representative.is_active = False
-            to_update.append(representative)
-            counts.left += 1
-    LegalRepresentative.objects.bulk_update(to_update, REPRESENTATIVE_FIELDS, batch_size=BATCH_SIZE)
-    LegalRepresentative.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        if personne_id in links or personne_id in bundle.skipped_persons or not representative.is_active:
+            continue
+        representative.is_active = False  # no longer a legal representative here
+        to_update.append(representative)
+        counts.left += 1
+        counts.example("left", f"{representative.last_name} {representative.first_name}")
+    writer.update(LegalRepresentative, to_update, REPRESENTATIVE_FIELDS)
+    writer.create(LegalRepresentative, to_create)
     return existing, counts
 
 

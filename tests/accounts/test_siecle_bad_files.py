@@ -99,7 +99,7 @@ def test_duplicate_ine_is_refused(tmp_path):
     )
     refused(
         files.values(),
-        "ElevesSansAdresses.xml : élève ELEVE_ID=1002 : champ ID_NATIONAL : INE « 100000001AB » en double "
+        "ElevesSansAdresses.xml : élève ELEVE_ID=1002 (Éloïse SABRIER) : champ ID_NATIONAL : INE « 100000001AB » en double "
         "(déjà porté par l'élève ELEVE_ID=1001)",
     )
 
@@ -114,100 +114,40 @@ def test_ine_held_by_another_student_of_the_establishment_is_refused(tmp_path):
     before = snapshot()
     with pytest.raises(
         CommandError,
-        match=r"ElevesSansAdresses.xml : élève ELEVE_ID=1002 : champ ID_NATIONAL : INE « 100000099AB » déjà porté par l'élève ELEVE_ID=999",
+        match=r"ElevesSansAdresses.xml : élève ELEVE_ID=1002 \(Éloïse SABRIER\) : champ ID_NATIONAL : INE « 100000099AB » déjà porté par l'élève ELEVE_ID=999",
     ):
         run_json(*reversed(files.values()))
     assert snapshot() == before
 
 
-def test_bad_ine_key_is_refused(tmp_path):
+DUPLICATE_ELEVE = ('<ELEVE ELEVE_ID="1003" ELENOET="5103">', '<ELEVE ELEVE_ID="1002" ELENOET="5103">')
+DUPLICATE_PERSONNE = ('<PERSONNE PERSONNE_ID="2005">', '<PERSONNE PERSONNE_ID="2004">')
+
+
+def test_duplicate_eleve_id_is_refused(tmp_path):
     files = copy_fixture(tmp_path)
-    edit(files["ElevesSansAdresses"], "<INE_BEA>0512345671U</INE_BEA>", "<INE_BEA>0512345671A</INE_BEA>")
-    refused(files.values(), "élève ELEVE_ID=1001 : champ INE_BEA : INE « 0512345671A » invalide")
+    edit(files["ElevesSansAdresses"], *DUPLICATE_ELEVE)
+    refused(
+        files.values(),
+        "ElevesSansAdresses.xml : élève ELEVE_ID=1002 (Léo SABRIER) : champ ELEVE_ID : identifiant présent deux fois",
+    )
 
 
-@pytest.mark.parametrize(
-    ("fixture", "old", "new", "expected"),
-    [
-        (
-            "ElevesSansAdresses",
-            '<ELEVE ELEVE_ID="1003" ELENOET="5103">',
-            '<ELEVE ELENOET="5103">',
-            "ElevesSansAdresses.xml : élève n°3 (Léo SABRIER) : champ ELEVE_ID : valeur manquante",
-        ),
-        (
-            "ElevesSansAdresses",
-            "<NOM_DE_FAMILLE>SABRIER</NOM_DE_FAMILLE>\n        <NOM_USAGE></NOM_USAGE>",
-            "<NOM_DE_FAMILLE></NOM_DE_FAMILLE>",
-            "ElevesSansAdresses.xml : élève ELEVE_ID=1002 : champ NOM_DE_FAMILLE : valeur manquante",
-        ),
-        (
-            "ElevesSansAdresses",
-            "<PRENOM>Léo</PRENOM>",
-            "<PRENOM> </PRENOM>",
-            "ElevesSansAdresses.xml : élève ELEVE_ID=1003 : champ PRENOM : valeur manquante",
-        ),
-        (
-            "ElevesSansAdresses",
-            "<DATE_NAISS>07/11/2014</DATE_NAISS>",
-            "<DATE_NAISS>2014-11-07</DATE_NAISS>",
-            "élève ELEVE_ID=1003 : champ DATE_NAISS : date « 2014-11-07 » invalide",
-        ),
-        (
-            "ElevesSansAdresses",
-            '<ELEVE ELEVE_ID="1003" ELENOET="5103">',
-            '<ELEVE ELEVE_ID="1002" ELENOET="5103">',
-            "élève ELEVE_ID=1002 : champ ELEVE_ID : identifiant présent deux fois",
-        ),
-        (
-            "ResponsablesAvecAdresses",
-            '<PERSONNE PERSONNE_ID="2004">',
-            "<PERSONNE>",
-            "ResponsablesAvecAdresses.xml : personne n°4 (Nathalie SABRIER) : champ PERSONNE_ID : valeur manquante",
-        ),
-        (
-            "ResponsablesAvecAdresses",
-            "<PRENOM>Sophie</PRENOM>",
-            "<PRENOM></PRENOM>",
-            "ResponsablesAvecAdresses.xml : personne PERSONNE_ID=2008 : champ PRENOM : valeur manquante",
-        ),
-        (
-            "ResponsablesAvecAdresses",
-            "<NOM_DE_FAMILLE>KERMARREC</NOM_DE_FAMILLE>",
-            "<NOM_DE_FAMILLE></NOM_DE_FAMILLE>",
-            "ResponsablesAvecAdresses.xml : personne PERSONNE_ID=2009 : champ NOM_DE_FAMILLE : valeur manquante",
-        ),
-        (
-            "ResponsablesAvecAdresses",
-            "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2008</PERSONNE_ID>",
-            "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2099</PERSONNE_ID>",
-            "responsabilité ELEVE_ID=1006 : champ PERSONNE_ID=2099 : personne absente",
-        ),
-        (
-            "ResponsablesAvecAdresses",
-            "<ELEVE_ID>1006</ELEVE_ID><PERSONNE_ID>2008</PERSONNE_ID>",
-            "<ELEVE_ID>1006</ELEVE_ID>",
-            "responsabilité n°10 (ELEVE_ID=1006, PERSONNE_ID=?) : champ PERSONNE_ID : valeur manquante",
-        ),
-    ],
-)
-def test_missing_or_bad_field_is_refused(tmp_path, fixture, old, new, expected):
+def test_duplicate_personne_id_is_refused(tmp_path):
     files = copy_fixture(tmp_path)
-    edit(files[fixture], old, new)
-    refused(files.values(), expected)
-
-
-def test_missing_name_in_old_format_names_the_nom_field(tmp_path):
-    files = copy_fixture(tmp_path, "old")
-    edit(files["ElevesSansAdresses"], "<NOM>ROUSSEAU</NOM>", "<NOM></NOM>", encoding="iso-8859-1")
-    refused(files.values(), "élève ELEVE_ID=3004 : champ NOM : valeur manquante")
+    edit(files["ResponsablesAvecAdresses"], *DUPLICATE_PERSONNE)
+    refused(
+        files.values(),
+        "ResponsablesAvecAdresses.xml : personne PERSONNE_ID=2004 (Jean-Baptiste SABRIER) : champ PERSONNE_ID : "
+        "identifiant présent deux fois",
+    )
 
 
 def test_every_problem_is_listed(tmp_path):
     files = copy_fixture(tmp_path)
-    edit(files["ElevesSansAdresses"], "<PRENOM>Léo</PRENOM>", "<PRENOM></PRENOM>")
-    edit(files["ResponsablesAvecAdresses"], "<PRENOM>Sophie</PRENOM>", "<PRENOM></PRENOM>")
-    message = refused(files.values(), "ELEVE_ID=1003 : champ PRENOM", "PERSONNE_ID=2008 : champ PRENOM")
+    edit(files["ElevesSansAdresses"], *DUPLICATE_ELEVE)
+    edit(files["ResponsablesAvecAdresses"], *DUPLICATE_PERSONNE)
+    message = refused(files.values(), "ELEVE_ID=1002 (Léo SABRIER)", "PERSONNE_ID=2004 (Jean-Baptiste SABRIER)")
     assert message.count("\n  - ") == 2
 
 
@@ -218,12 +158,6 @@ def test_missing_responsables_export_is_refused():
 def test_two_exports_of_the_same_kind_are_refused(tmp_path):
     files = copy_fixture(tmp_path)
     refused([*files.values(), fixture_files("new")[0]], "deux exports Élèves fournis")
-
-
-def test_unknown_root_element_is_refused(tmp_path):
-    path = tmp_path / "Autre.xml"
-    path.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?><STS_EDT><PARAMETRES/></STS_EDT>')
-    refused([*fixture_files("new"), path], "Autre.xml : élément racine « STS_EDT » inconnu")
 
 
 def test_oversized_xml_is_refused(settings):
@@ -258,17 +192,15 @@ def test_stream_beyond_the_cap_is_cut_whatever_the_zip_header_says():
             pass
 
 
-def test_zip_with_two_entries_is_refused(tmp_path):
+def test_zip_with_two_exports_of_one_kind_is_refused(tmp_path):
     content = fixture_files("new")[0].read_bytes()
     path = zip_of(tmp_path, "ElevesSansAdresses.zip", {"ElevesSansAdresses.xml": content, "Autre.xml": content})
-    refused(
-        [path, *fixture_files("new")[1:]], "ElevesSansAdresses.zip : l'archive doit contenir un seul fichier XML (2"
-    )
+    refused([path, *fixture_files("new")[1:]], "ElevesSansAdresses.zip (Autre.xml) : deux exports Élèves fournis")
 
 
-def test_zip_without_xml_is_refused(tmp_path):
+def test_zip_without_xml_leaves_the_export_missing(tmp_path):
     path = zip_of(tmp_path, "ElevesSansAdresses.zip", {"ElevesSansAdresses.csv": b"a;b"})
-    refused([path, *fixture_files("new")[1:]], "pas un fichier XML")
+    refused([path, *fixture_files("new")[1:]], "export Élèves manquant")
 
 
 def test_zip_hidden_entries_are_ignored(tmp_path):
@@ -307,7 +239,7 @@ def test_failure_while_writing_rolls_everything_back(monkeypatch, step):
 
 def test_refused_import_from_an_empty_database_creates_nothing(tmp_path):
     files = copy_fixture(tmp_path)
-    edit(files["ElevesSansAdresses"], "<PRENOM>Léo</PRENOM>", "<PRENOM></PRENOM>")
+    edit(files["ElevesSansAdresses"], *DUPLICATE_ELEVE)
     before = counts()
     with pytest.raises(SiecleImportError):
         siecle_import(paths=list(files.values()))
@@ -320,12 +252,16 @@ def test_json_error_output_then_non_zero_exit(tmp_path):
     from django.core.management import call_command
 
     files = copy_fixture(tmp_path)
-    edit(files["ElevesSansAdresses"], "<PRENOM>Léo</PRENOM>", "<PRENOM></PRENOM>")
+    edit(files["ElevesSansAdresses"], *DUPLICATE_ELEVE)
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_siecle", *map(str, files.values()), json=True, stdout=out)
     payload = json.loads(out.getvalue())
-    assert payload["errors"] == ["ElevesSansAdresses.xml : élève ELEVE_ID=1003 : champ PRENOM : valeur manquante"]
+    assert payload["errors"] == [
+        "ElevesSansAdresses.xml : élève ELEVE_ID=1002 (Léo SABRIER) : champ ELEVE_ID : identifiant présent deux fois "
+        "dans le fichier"
+    ]
+    assert payload["forceable"] is False
 
 
 def test_concurrent_write_conflict_is_reported_and_rolled_back(monkeypatch):

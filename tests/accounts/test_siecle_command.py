@@ -19,8 +19,35 @@ def test_json_output_is_one_object_of_the_documented_shape():
     call_command("import_siecle", *map(str, fixture_files("new")), "--json", stdout=out)
 
     payload = json.loads(out.getvalue())  # the whole output is one JSON document
-    assert list(payload) == ["uai", "students", "representatives", "accounts", "errors"]
-    for key in ("students", "representatives"):
+    assert list(payload) == [
+        "uai",
+        "students",
+        "representatives",
+        "accounts",
+        "errors",
+        "dry_run",
+        "establishment_created",
+        "export_date",
+        "school_year",
+        "files",
+        "ignored",
+        "mefs",
+        "divisions",
+        "accounts_created",
+        "examples",
+        "anomaly_count",
+        "anomalies",
+        "guards",
+        "forced",
+    ]
+    assert payload["files"][0] == {
+        "file": "ElevesSansAdresses.xml",
+        "kind": "Élèves",
+        "export_date": "2026-09-15",
+        "school_year": 2026,
+        "timestamp": "2026-09-15 08:12:41",
+    }
+    for key in ("students", "representatives", "mefs", "divisions"):
         assert list(payload[key]) == ["created", "updated", "unchanged", "left"]
         assert all(isinstance(v, int) for v in payload[key].values())
     assert list(payload["accounts"]) == ["students", "representatives"]
@@ -36,6 +63,14 @@ def test_french_summary():
         "  Élèves : 8 créés, 0 mis à jour, 0 inchangé, 0 sorti.",
         "  Représentants légaux : 8 créés, 0 mis à jour, 0 inchangé, 0 sorti.",
         "  Comptes ÉduConnect : 4 comptes élèves, 6 comptes représentants légaux (10 créés par cet import).",
+        "  MEF : 4 créés, 0 mis à jour, 0 inchangé.",
+        "  Classes : 3 créées, 0 mise à jour, 0 inchangée.",
+        "  Fichiers lus :",
+        "    - ElevesSansAdresses.xml (Élèves, exporté le 15/09/2026, année scolaire 2026)",
+        "    - ResponsablesAvecAdresses.xml (Responsables, exporté le 15/09/2026, année scolaire 2026)",
+        "    - Nomenclature.xml (Nomenclature, exporté le 15/09/2026, année scolaire 2026)",
+        "    - Structures.xml (Structures, exporté le 15/09/2026, année scolaire 2026)",
+        "  Aucune anomalie.",
     ]
 
 
@@ -60,16 +95,22 @@ def test_each_import_is_journaled():
 
 def test_refusal_raises_command_error(tmp_path):
     files = copy_fixture(tmp_path)
-    edit(files["ElevesSansAdresses"], "<PRENOM>Paul</PRENOM>", "<PRENOM></PRENOM>")
-    with pytest.raises(CommandError, match="ElevesSansAdresses.xml : élève ELEVE_ID=1001 : champ PRENOM"):
+    edit(
+        files["ElevesSansAdresses"], '<ELEVE ELEVE_ID="1003" ELENOET="5103">', '<ELEVE ELEVE_ID="1001" ELENOET="5103">'
+    )
+    with pytest.raises(
+        CommandError, match=r"ElevesSansAdresses.xml : élève ELEVE_ID=1001 \(Léo SABRIER\) : champ ELEVE_ID"
+    ):
         call_command("import_siecle", *map(str, files.values()))
 
 
 def test_refused_import_exits_non_zero(tmp_path):
     """manage.py exits with CommandError.returncode (1) and prints the message on stderr."""
     files = copy_fixture(tmp_path)
-    edit(files["ResponsablesAvecAdresses"], '<PERSONNE PERSONNE_ID="2001">', "<PERSONNE>")
+    edit(files["ResponsablesAvecAdresses"], '<PERSONNE PERSONNE_ID="2002">', '<PERSONNE PERSONNE_ID="2001">')
     with pytest.raises(CommandError) as excinfo:
         call_command("import_siecle", *map(str, files.values()))
     assert excinfo.value.returncode == 1
-    assert "personne n°1 (Claire DUBOIS) : champ PERSONNE_ID : valeur manquante" in str(excinfo.value)
+    assert "personne PERSONNE_ID=2001 (Marc DUBOIS) : champ PERSONNE_ID : identifiant présent deux fois" in str(
+        excinfo.value
+    )

@@ -75,3 +75,93 @@ def test_bom_contradicting_the_declaration_is_refused(tmp_path):
     with pytest.raises(CommandError, match="ElevesSansAdresses.xml : le fichier commence par une marque UTF-8"):
         run_json(*files.values())
     assert counts() == before
+
+
+# Issue 15 item 4. The choice: a file declared ISO-8859-1/15 whose bytes are, as a whole, valid
+# UTF-8 with accents is read as UTF-8 (and the report says so); two encodings mixed in one file,
+# a file declared UTF-8 that is not, and text encoded twice are refused: the names would be stored
+# garbled (« Ã© »).
+
+
+def test_utf8_bytes_under_an_iso_declaration_are_read_as_utf8(tmp_path):
+    files = copy_fixture(tmp_path)
+    for path in files.values():
+        path.write_bytes(path.read_bytes().decode("iso-8859-15").encode("utf-8"))  # declaration untouched
+
+    result = run_json(*files.values())
+
+    assert Student.objects.get(eleve_id="1002").first_name == "Éloïse"
+    assert Student.objects.get(eleve_id="1007").other_first_names == "Cœur"
+    assert "Ã" not in "".join(Student.objects.values_list("first_name", flat=True))
+    notices = [a for a in result["anomalies"] if a["field"] == "encoding"]
+    assert {a["file"] for a in notices} == {"ElevesSansAdresses.xml", "ResponsablesAvecAdresses.xml"}
+    assert notices[0]["message"] == "fichier déclaré ISO-8859-15 mais entièrement encodé en UTF-8 : lu en UTF-8"
+
+
+def test_utf8_mixed_into_an_iso_file_is_refused(tmp_path):
+    files = copy_fixture(tmp_path)
+    path = files["ElevesSansAdresses"]
+    path.write_bytes(path.read_bytes().replace("Léo".encode("iso-8859-15"), "Léo".encode()))
+    before = counts()
+    with pytest.raises(CommandError) as excinfo:
+        run_json(*files.values())
+    assert (
+        "ElevesSansAdresses.xml : le fichier déclaré ISO-8859-15 contient du texte encodé en UTF-8 (« Ã© » au lieu de « é »)"
+        in str(excinfo.value)
+    )
+    assert counts() == before
+
+
+def test_latin_bytes_under_a_utf8_declaration_are_refused(tmp_path):
+    files = copy_fixture(tmp_path)
+    edit(files["ResponsablesAvecAdresses"], 'encoding="ISO-8859-15"', 'encoding="UTF-8"')
+    before = counts()
+    with pytest.raises(
+        CommandError, match="ResponsablesAvecAdresses.xml : le fichier déclare l'encodage UTF-8 mais n'est pas en UTF-8"
+    ):
+        run_json(*files.values())
+    assert counts() == before
+
+
+def test_text_encoded_twice_is_refused(tmp_path):
+    files = reencode(tmp_path, "utf-8", declared="UTF-8")
+    path = files["ElevesSansAdresses"]
+    text = path.read_bytes().decode("utf-8")
+    path.write_bytes(text.replace("Éloïse", "Éloïse".encode().decode("latin-1")).encode("utf-8"))
+    before = counts()
+    with pytest.raises(
+        CommandError, match=r"ElevesSansAdresses.xml : texte encodé deux fois \(« Ã© » au lieu de « é »\)"
+    ):
+        run_json(*files.values())
+    assert counts() == before
+
+
+def test_windows_1252_is_accepted(tmp_path):
+    files = reencode(tmp_path, "cp1252", declared="windows-1252")
+    edit(
+        files["ResponsablesAvecAdresses"],
+        "<LIGNE1_ADRESSE>3 impasse",
+        "<LIGNE1_ADRESSE>Chez l’œuvre 5 € 3 impasse",
+        encoding="cp1252",
+    )
+
+    result = run_json(*files.values())
+
+    assert result["anomalies"] == []
+    assert Student.objects.get(eleve_id="1007").other_first_names == "Cœur"
+    assert LegalRepresentative.objects.get(personne_id="2004").address_lines.startswith("Chez l’œuvre 5 € 3 impasse")
+
+
+def test_windows_1252_characters_under_an_iso_8859_1_declaration_are_read_as_windows_1252(tmp_path):
+    files = copy_fixture(tmp_path, "old")  # ISO-8859-1
+    path = files["ResponsablesAvecAdresses"]
+    content = path.read_bytes().decode("iso-8859-1").replace("GARCIA</NOM>", "GARCIA</NOM><!-- -->", 1)
+    content = content.replace("<PRENOM>Isabelle</PRENOM>", "<PRENOM>Isabelle-Zoë’</PRENOM>")
+    path.write_bytes(content.encode("cp1252"))
+
+    result = run_json(*files.values())
+
+    assert LegalRepresentative.objects.get(personne_id="4001").first_name == "Isabelle-Zoë’"
+    assert [a["message"] for a in result["anomalies"]] == [
+        "fichier déclaré ISO-8859-1 contenant des caractères windows-1252 (’ … œ €) : lu en windows-1252"
+    ]

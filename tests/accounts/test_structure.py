@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Division, Mef
 from accounts.structure import forget_structure, structure_of
 from delegations.models import Establishment
-from tests.factories import DivisionFactory, MefFactory
+from tests.factories import DivisionFactory, MefFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +32,20 @@ def fresh(establishment):
 @pytest.fixture
 def imported(establishment):
     Establishment.objects.filter(pk=establishment.pk).update(siecle_imported_at=timezone.now())
-    third = MefFactory(establishment=establishment, code="10310019110", label="3EME GENERALE", short_label="3EME")
-    sixth = MefFactory(establishment=establishment, code="10010012110", label="6EME", short_label="")
+    third = MefFactory(establishment=establishment, code="10310019110", label="3eme", short_label="3EME")
+    sixth = MefFactory(establishment=establishment, code="10010012110", label="", short_label="6EME")
     DivisionFactory(establishment=establishment, code="3B", mef=third)
     DivisionFactory(establishment=establishment, code="3A", mef=third)
+    StudentFactory(establishment=establishment, mef=third, division=None)
+    StudentFactory(establishment=establishment, mef=sixth, division=None)
     return {"establishment": fresh(establishment), "third": third, "sixth": sixth}
 
 
-def test_choices_are_ordered_by_code_with_the_short_label_first(imported):
+def test_choices_are_ordered_by_code_with_the_label_first(imported):
     structure = structure_of(imported["establishment"])
-    assert structure.mefs == ((imported["sixth"].pk, "6EME"), (imported["third"].pk, "3EME"))
+    assert structure.mefs == ((imported["sixth"].pk, "6EME"), (imported["third"].pk, "3eme"))
     assert [code for _pk, code in structure.divisions] == ["3A", "3B"]
-    assert structure.mef_label(imported["third"].pk) == "3EME"
+    assert structure.mef_label(imported["third"].pk) == "3eme"
     assert structure.division_code(None) == structure.mef_label(None) == "—"
 
 
@@ -84,7 +86,7 @@ def test_an_operators_edit_in_the_admin_drops_the_cached_copy(imported, establis
     if model is Division:
         obj.code = "3Z"
     else:
-        obj.short_label = "6E"
+        obj.label = "6E"
     model_admin.save_model(request, obj, form=None, change=True)
     structure = structure_of(fresh(establishment))
     assert "3Z" in dict(structure.divisions).values() if model is Division else "6E" in dict(structure.mefs).values()
@@ -98,3 +100,24 @@ def test_forget_structure_drops_the_request_memo_too(imported):
     first = structure_of(establishment)
     forget_structure(establishment)
     assert structure_of(establishment) == first and structure_of(establishment) is not first
+
+
+def test_only_the_mefs_pupils_are_in_are_offered_with_unique_labels(establishment):
+    """A real Nomenclature: dozens of MEFs, pseudo-MEFs, repeated labels."""
+    stmg = [
+        MefFactory(establishment=establishment, code=code, label="T-STMG", short_label="T-STMG")
+        for code in ("21231016110", "21231017110", "21231018110")
+    ]
+    MefFactory(establishment=establishment, code="99999999110", label="VIE ACTIVE", short_label="VIE ACTIVE")
+    gone = MefFactory(establishment=establishment, code="20210019110", label="TERMINALE GENERALE", short_label="TLE G")
+    for mef in stmg[:2]:
+        StudentFactory(establishment=establishment, mef=mef)
+    StudentFactory(establishment=establishment, mef=gone, is_active=False)
+
+    structure = structure_of(fresh(establishment))
+
+    assert structure.mefs == (
+        (stmg[0].pk, "T-STMG (21231016110)"),
+        (stmg[1].pk, "T-STMG (21231017110)"),
+    )  # neither the pseudo-MEF nor the third T-STMG, which no pupil is in
+    assert structure.mef_label(gone.pk) == "TERMINALE GENERALE"  # a former pupil's row still names it

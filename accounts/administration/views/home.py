@@ -9,6 +9,8 @@ from delegations.access import establishment_view
 from delegations.permissions import Right, establishments_with_right
 from educonnect.otp import otp_required_unless_intranet
 
+from ...models import SiecleImport
+
 
 def _choices(user):
     return list(establishments_with_right(user, Right.ADMINISTRATION).order_by("name", "uai"))
@@ -38,5 +40,6 @@ def home(request, establishment):
         "tab": "home",
         "page_title": "Accueil",
         "choices": _choices(request.user),
+        "last_import": establishment.siecle_imports.filter(status=SiecleImport.Status.DONE).first(),
     }
     return render(request, "accounts/administration/home.html", context)

@@ -1,5 +1,5 @@
 """python manage.py generate_siecle --uai UAI --students N [--seed S] [--kind K] [--old-format]
-[--extra PEOPLE.json] [--date AAAA-MM-JJ] --out DIR"""
+[--extra PEOPLE.json] [--date AAAA-MM-JJ] [--realistic-nomenclature] --out DIR"""
 
 import datetime
 import json
@@ -28,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--old-format", action="store_true", help="NOM et RESP_LEGAL (exports d'avant 2016/2018)")
         parser.add_argument("--extra", type=Path, help="fichier JSON de personnes nommées à ajouter telles quelles")
         parser.add_argument("--date", help="date d'export AAAA-MM-JJ (par défaut : aujourd'hui)")
+        parser.add_argument(
+            "--realistic-nomenclature",
+            action="store_true",
+            help="Nomenclature comme les vraies : toute l'offre de l'académie (pseudo-MEF « VIE ACTIVE »…, "
+            "libellés FORMATION répétés), variantes de MEF d'un même niveau",
+        )
         parser.add_argument("--out", type=Path, required=True)
 
     def handle(self, *args, **options):
@@ -55,6 +61,7 @@ class Command(BaseCommand):
             old_format=options["old_format"],
             extra=extra,
             export_date=export_date,
+            realistic_nomenclature=options["realistic_nomenclature"],
         )
         self.stdout.write(
             f"Exports SIECLE écrits dans {options['out']} : {manifest.students} élèves "
