@@ -9,7 +9,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from delegations.permissions import refuse
-from educonnect.otp import otp_redirect_if_needed
+from educonnect.otp import second_factor_refusal
 
 from ..models import SiecleImport
 from . import services
@@ -46,7 +46,7 @@ def _upload(request, form, establishment):
 def index(request):
     """The operator: upload for any establishment (the files' UAJ, created when new) and every
     recent import. The head of a private establishment: their establishment's page."""
-    refusal = otp_redirect_if_needed(request)
+    refusal = second_factor_refusal(request)
     if refusal:
         return refusal
     if not is_operator(request.user):
@@ -76,7 +76,7 @@ def index(request):
 def establishment_imports(request, uai):
     """One establishment: upload its exports, its past imports with their reports."""
     establishment = get_establishment_for_import(request, uai)
-    refusal = otp_redirect_if_needed(request)
+    refusal = second_factor_refusal(request)
     if refusal:
         return refusal
     services.purge_stale_uploads()
@@ -100,7 +100,7 @@ def detail(request, public_id):
     """One import: progress (polled by HTMX while it works), then the (dry-run) report; when
     checked, « Importer » / « Annuler »."""
     record = get_import_for(request, public_id)
-    refusal = otp_redirect_if_needed(request)
+    refusal = second_factor_refusal(request)
     if refusal:
         return refusal
     context = {"record": record, "report": record.report, "title": "Import SIECLE"}
@@ -112,7 +112,7 @@ def detail(request, public_id):
 @login_required
 def confirm(request, public_id):
     record = get_import_for(request, public_id)
-    refusal = otp_redirect_if_needed(request)
+    refusal = second_factor_refusal(request)
     if refusal:
         return refusal
     form = ConfirmForm(request.POST)
@@ -130,7 +130,7 @@ def confirm(request, public_id):
 @login_required
 def cancel(request, public_id):
     record = get_import_for(request, public_id)
-    refusal = otp_redirect_if_needed(request)
+    refusal = second_factor_refusal(request)
     if refusal:
         return refusal
     try:
