@@ -2,10 +2,8 @@
 establishment, and the head of a private establishment (DELEG-CE right there) for it. Everyone else
 gets 404 and an ACCESS_REFUSED audit row (delegations.permissions.refuse)."""
 
-from django.http import Http404
-
 from delegations.models import Establishment
-from delegations.permissions import Right, establishments_with_right, get_establishment_for, refuse
+from delegations.permissions import Right, establishments_with_right, refuse
 
 from ..models import SiecleImport
 
@@ -24,19 +22,6 @@ def can_import_siecle(user, establishment: Establishment) -> bool:
 def importable_establishments(user) -> list[Establishment]:
     """The private establishments whose head the user is (operators: see `is_operator`)."""
     return [e for e in establishments_with_right(user, Right.DELEGATIONS) if e.is_private]
-
-
-def get_establishment_for_import(request, uai: str) -> Establishment:
-    """Fetch-and-authorize `<uai>` for an import; 404 (audited) to anyone else."""
-    if is_operator(request.user):
-        establishment = Establishment.objects.filter(uai=str(uai)[:8]).first()
-        if establishment is None:
-            raise Http404("Établissement introuvable")
-        return establishment
-    establishment = get_establishment_for(request.user, uai, Right.DELEGATIONS, request=request)
-    if not establishment.is_private:
-        raise refuse(request.user, reason="siecle_import:public", establishment=establishment, request=request)
-    return establishment
 
 
 def get_import_for(request, public_id) -> SiecleImport:

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from delegations.permissions import refuse
+from delegations.access import establishment_view
+from delegations.permissions import Right, refuse
 from educonnect.otp import second_factor_refusal
 
 from ..models import SiecleImport
 from . import services
-from .access import get_establishment_for_import, get_import_for, importable_establishments, is_operator
+from .access import get_import_for, importable_establishments, is_operator
 from .forms import ConfirmForm, UploadForm
 
 HISTORY = 30
@@ -72,13 +73,12 @@ def index(request):
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-def establishment_imports(request, uai):
-    """One establishment: upload its exports, its past imports with their reports."""
-    establishment = get_establishment_for_import(request, uai)
-    refusal = second_factor_refusal(request)
-    if refusal:
-        return refusal
+@establishment_view(Right.DELEGATIONS)
+def establishment_imports(request, establishment):
+    """A private establishment's head: upload its exports, its past imports with their reports (the
+    operator uploads for any establishment from `index`)."""
+    if not establishment.is_private:
+        raise refuse(request.user, reason="siecle_import:public", establishment=establishment, request=request)
     services.purge_stale_uploads()
     form = UploadForm(*_bound(request))
     if request.method == "POST" and (response := _upload(request, form, establishment)):

@@ -24,6 +24,7 @@ STAFF_MODULES = {
     "parametres": (Right.ADMINISTRATION, True),
     "notifications": (Right.ADMINISTRATION, True),
     "delegations": (Right.DELEGATIONS, True),
+    "siecle_import": (Right.DELEGATIONS, True),  # a private establishment's head (operators: /import-siecle/)
 }
 
 
