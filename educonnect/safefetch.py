@@ -23,6 +23,7 @@ import ipaddress
 import logging
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -141,13 +142,26 @@ def resolve(url: str) -> Target:
     return Target(scheme, host, port, path, addresses[0])
 
 
+def _connect(address: str, port: int, timeout: float) -> socket.socket:
+    """A TCP connection to the checked IP itself: no name lookup of any kind happens here."""
+    family = socket.AF_INET6 if ipaddress.ip_address(address.split("%", 1)[0]).version == 6 else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((address, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     def __init__(self, target: Target, timeout: float):
         super().__init__(target.host, target.port, timeout=timeout)
         self._address = target.address
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._address, self.port, self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -156,7 +170,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._address = target.address
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = _connect(self._address, self.port, self.timeout)
         # SNI and certificate checked against the host name, while the socket goes to the checked IP.
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
@@ -168,26 +182,41 @@ def _request(target: Target, method: str, deadline: float) -> tuple[int, str]:
         raise FetchFailed("time limit reached")
     cls = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     connection = cls(target, timeout=remaining)
+    # The deadline holds even against a server that trickles bytes (each read within its timeout).
+    watchdog = threading.Timer(remaining, _cut, [connection])
+    watchdog.daemon = True
     try:
+        connection.connect()
+        watchdog.start()
         connection.request(
             method, target.path, headers={"User-Agent": USER_AGENT, "Accept": "*/*", "Connection": "close"}
         )
         response = connection.getresponse()
         read = 0
         while method != "HEAD" and read < MAX_BYTES:
-            left = deadline - time.monotonic()
-            if left <= 0:
+            if deadline - time.monotonic() <= 0:
                 raise FetchFailed("time limit reached")
-            connection.sock.settimeout(left)
             chunk = response.read(min(8192, MAX_BYTES - read))
             if not chunk:
                 break
             read += len(chunk)
+        if time.monotonic() >= deadline:
+            raise FetchFailed("time limit reached")
         return response.status, response.getheader("Location", "") or ""
     except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
         raise FetchFailed(f"{target.host} ({target.address}): {type(exc).__name__}: {exc}") from None
     finally:
+        watchdog.cancel()
         connection.close()
+
+
+def _cut(connection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def check_reachable(url: str, *, timeout: float | None = None) -> None:
