@@ -18,6 +18,7 @@ Every failure raises `FetchFailed` with a reason for the logs only: callers show
 Never call this inside a database transaction or while holding a row lock.
 """
 
+import contextlib
 import http.client
 import ipaddress
 import logging
@@ -213,10 +214,8 @@ def _request(target: Target, method: str, deadline: float) -> tuple[int, str]:
 def _cut(connection) -> None:
     sock = connection.sock
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):  # already closed: nothing to cut
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 def check_reachable(url: str, *, timeout: float | None = None) -> None:
