@@ -57,7 +57,9 @@ def queue(message: EmailMultiAlternatives, *, kind: str, establishment=None) -> 
 def enqueue(pk: int, *, run_after: datetime.datetime | None = None) -> None:
     """Hand the mail to the task worker. If even that fails, the row stays queued for resume()."""
     task = send_outgoing_mail
-    if run_after is not None and default_task_backend.supports_defer:
+    if run_after is not None:
+        if not default_task_backend.supports_defer:  # no deferred run: resume() picks it up when due
+            return
         task = task.using(run_after=run_after)
     try:
         task.enqueue(pk)
