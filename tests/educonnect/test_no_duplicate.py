@@ -211,3 +211,19 @@ def test_an_altered_key_is_ignored():
     assert idempotency.read(key) is not None
     assert idempotency.read(key[:-1] + ("A" if key[-1] != "A" else "B")) is None
     assert idempotency.read("") is None and idempotency.read("not:a:key") is None
+
+
+def test_expired_keys_are_purged_by_the_hourly_command(head, capsys):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from educonnect.models import IdempotencyKey
+
+    old = IdempotencyKey.objects.create(key=idempotency.read(idempotency.mint()).value, scope="notify", actor=head)
+    fresh = IdempotencyKey.objects.create(key=idempotency.read(idempotency.mint()).value, scope="notify", actor=head)
+    IdempotencyKey.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=13))
+    call_command("purge_letters")
+    assert "1 clé(s) d'idempotence expirée(s) supprimée(s)." in capsys.readouterr().out
+    assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [fresh.pk]
