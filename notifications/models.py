@@ -81,8 +81,9 @@ class EmailStatus(models.TextChoices):
 
 class NotificationJobItem(models.Model):
     """One account of a job, processed exactly once. The state change, the new provisional password
-    (encrypted, kept until the letter is printed) and « mail à envoyer » are written in one
-    transaction; the mail leaves after the commit, under a Message-ID derived from `public_id`."""
+    (encrypted, kept until the letter is printed) and the e-mail put in the outbox are written in one
+    transaction; `email_status` « À envoyer » means handed to the outbox (educonnect.mail), which
+    knows whether it has left."""
 
     job = models.ForeignKey(NotificationJob, on_delete=models.CASCADE, related_name="items")
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")

@@ -253,8 +253,10 @@ def recovery_request_enqueue(*, kind: str, value: str, request=None) -> None:
 
 @task
 def process_recovery_request(kind: str, value: str, ip: str = "", path: str = "") -> None:
+    """The worker's side of « Mot de passe oublié » / « Identifiant oublié » (never logs the value)."""
     origin = Origin(ip=ip, path=path, META={"REMOTE_ADDR": ip})
     RECOVERY_KINDS[kind](value, request=origin)
+    logger.info("recovery request (%s) processed", kind)
 
 
 @transaction.atomic
