@@ -94,11 +94,19 @@ def _write_provisional_passwords(accounts: list[Account], *, now) -> None:
                 raise RuntimeError("an account vanished during the reset")
 
 
-def _claim(request, actor, scope: str):
+STALE_FORM = "Ce formulaire n'est plus valable : rechargez la page, puis recommencez."
+
+
+def _claim(request, actor, scope: str, accounts: list[Account]):
+    """The form's idempotency key, claimed; (None, None) without a key. A key someone else used, or
+    used for other accounts (a copied form), is refused: nothing is done."""
     key = idempotency.from_request(request)
     if key is None or actor is None or not getattr(actor, "is_authenticated", False):
         return None, None
-    return key, idempotency.claim(key, scope=scope, actor=actor)
+    try:
+        return key, idempotency.claim(key, scope=scope, actor=actor)
+    except PermissionError:
+        raise ResetRefused([(accounts[0], STALE_FORM)]) from None
 
 
 def _reset_since(accounts: dict[int, Account], since) -> list[tuple[Account, str]]:
@@ -128,7 +136,7 @@ def account_reset_password(*, actor, establishment: Establishment, account: Acco
     """Reset one account; returns the new provisional password (to show once, never to log).
     Raises ResetRefused when the action matrix forbids it."""
     _check_establishment(establishment, [account])
-    key, claim = _claim(request, actor, f"password_reset:{account.pk}")
+    key, claim = _claim(request, actor, f"password_reset:{account.pk}", [account])
     locked = Account.objects.select_for_update().get(pk=account.pk)
     if claim is not None and claim.replay:  # same form again: the first result, nothing redone
         password = provisional_password(locked)
@@ -166,7 +174,7 @@ def accounts_reset_passwords(
     accounts = list(accounts)
     _check_establishment(establishment, accounts)
     ids = [account.pk for account in accounts]
-    key, claim = _claim(request, actor, "password_reset:bulk")
+    key, claim = _claim(request, actor, "password_reset:bulk", accounts)
     locked = {
         a.pk: a
         for a in Account.objects.select_for_update().filter(pk__in=ids, establishment=establishment).order_by("pk")
@@ -175,7 +183,7 @@ def accounts_reset_passwords(
         raise ValueError("an account vanished or belongs to another establishment")
     if claim is not None and claim.replay:  # same form again: the first result, nothing redone
         if set(claim.result.get("accounts", [])) != set(ids):
-            raise ValueError("the form's key belongs to another selection")
+            raise ResetRefused([(accounts[0], STALE_FORM)])
         return [ResetResult(account, provisional_password(locked[account.pk]) or "") for account in accounts]
     already = _reset_since(locked, key.issued_at if key else None)
     if already:

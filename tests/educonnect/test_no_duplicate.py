@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.passwords import provisional_password
-from accounts.resets import account_reset_password
+from accounts.resets import STALE_FORM, ResetRefused, account_reset_password
 from educonnect import idempotency
 from educonnect.models import AuditAction, AuditEvent, OutgoingMail
 from notifications import notify
@@ -201,9 +201,18 @@ def test_a_key_cannot_be_replayed_by_someone_else(head, deputy, establishment, s
     key = idempotency.mint()
     request = rf.post("/", {"idempotency_key": key})
     account_reset_password(actor=head, establishment=establishment, account=student, request=request)
-    with pytest.raises(PermissionError):
+    with pytest.raises(ResetRefused) as refused:
         account_reset_password(actor=deputy, establishment=establishment, account=student, request=request)
+    assert refused.value.refusals == [(student, STALE_FORM)]
     assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_RESET).count() == 1
+
+
+def test_a_copied_form_answers_a_clear_refusal_not_a_500(head, deputy, establishment, student):
+    key = idempotency.mint()
+    url = reverse("troubleshooting:reset_password", kwargs={"uai": establishment.uai, "account_id": student.pk})
+    assert signed_in(head).post(url, {"idempotency_key": key}).status_code == 200
+    response = signed_in(deputy).post(url, {"idempotency_key": key})
+    assert response.status_code == 409 and "rechargez la page" in response.content.decode()
 
 
 def test_an_altered_key_is_ignored():
