@@ -235,6 +235,9 @@ class Origin:
     path: str = ""
     META: dict = field(default_factory=dict)
 
+    def get_full_path(self) -> str:
+        return self.path
+
     @classmethod
     def of(cls, request) -> "Origin":
         ip = client_ip(request) if request is not None else ""
