@@ -250,3 +250,5 @@ def test_known_and_unknown_take_the_same_code_path_and_no_mail_leaves_in_the_req
         assert mail.outbox == []
         queued.task.call(kind, known, *queued.args[2:])
     assert [m.to for m in mail.outbox] == [["usager@example.org"]]
+    event = AuditEvent.objects.get(target_id=str(account.pk))  # journaled by the worker, for the request's IP
+    assert event.ip_address == "127.0.0.1"
