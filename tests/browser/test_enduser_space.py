@@ -36,6 +36,9 @@ def test_student_changes_address_and_password(page, live_server, establishment, 
     page.get_by_label("Nouvelle adresse mail").fill("paul.nouveau@example.org")
     page.get_by_label("Mot de passe actuel").fill(CHOSEN_PASSWORD)
     shot("change-email")
+    page.set_viewport_size({"width": 390, "height": 900})
+    shot("change-email-390")
+    page.set_viewport_size({"width": 1400, "height": 1000})
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Adresse mail non confirmée")).to_be_visible()
     assert sorted(m.to[0] for m in mail.outbox) == ["paul.nouveau@example.org", "usager@example.org"]
