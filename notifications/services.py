@@ -33,7 +33,6 @@ from .selectors import accounts_for_letters, active_addresses
 from .tasks import run_notification_job
 
 logger = logging.getLogger(__name__)
-__all__ = ["NO_ADDRESS", "NOTIFY_FIELDS", "NotifyResult", "accounts_notify", "notification_request"]
 
 
 def sync_max() -> int:
