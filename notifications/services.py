@@ -1,5 +1,5 @@
-"""Writes of the notifications app: (re)notify accounts, Paramètres. Called by views, commands, jobs
-and by the administration module (through its notifications URLs).
+"""Writes of the notifications app: (re)notify accounts, Paramètres. Called by views, commands and by
+the administration module (through its notifications URLs).
 
 Imports go one way: services → jobs, tasks → jobs → notify (no cycle)."""
 
