@@ -20,11 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from educonnect import audit
+from educonnect import audit, mail
 from educonnect.models import AuditAction
 
 from . import matrix
 from .models import Account, AccountState
+from .parameters import services_url
 
 SALT = "accounts.activation.email-link"
 LINK_VALIDITY_DAYS = 7
@@ -98,20 +99,8 @@ def _account_of(payload) -> Account | None:
     return Account.objects.filter(pk=payload["a"]).select_related("establishment").first()
 
 
-# Extension point: apps above accounts add to the C07 context without accounts importing them
-# (notifications registers the Paramètres internet address in its AppConfig.ready()).
-_email_context_providers: list = []
-
-
-def register_email_context_provider(provider) -> None:
-    """`provider(account) -> dict` is merged into the context of every C07 / confirmation e-mail."""
-    if provider not in _email_context_providers:
-        _email_context_providers.append(provider)
-
-
-def send_activation_email(account: Account) -> None:
-    """Send C07 (or, for an account already activated, the address confirmation) to account.email.
-    No database write: call it from transaction.on_commit."""
+def build_activation_email(account: Account) -> EmailMultiAlternatives:
+    """C07 (or, for an account already activated, the address confirmation) to account.email."""
     purpose = "activation" if account.state != AccountState.ACTIVATED else "confirmation"
     context = {
         "account": account,
@@ -121,29 +110,28 @@ def send_activation_email(account: Account) -> None:
         "validity_days": LINK_VALIDITY_DAYS,
         "establishment": account.establishment,
         "site_url": settings.EDUCONNECT_SITE_URL.rstrip("/") + reverse("enduser:login"),
+        "services_url": services_url(account),
     }
-    for provider in _email_context_providers:
-        context.update(provider(account))
     message = EmailMultiAlternatives(
         subject=SUBJECT_ACTIVATION if purpose == "activation" else SUBJECT_CONFIRMATION,
         body=render_to_string("emails/activation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[account.email],
     )
     message.attach_alternative(render_to_string("emails/activation.html", context), "text/html")
-    message.send()
+    return message
+
+
+def send_activation_email(account: Account) -> None:
+    """Put C07 in the outbox (educonnect.mail): call it inside the transaction that changed the
+    account, after its fields are set — the link pins the state and address being committed. It
+    leaves after the commit, from the task worker."""
+    mail.queue(build_activation_email(account), kind="activation", establishment=account.establishment)
 
 
 def schedule_activation_email(account: Account) -> None:
-    """Send the e-mail once the current transaction commits, from a fresh copy of the account."""
-    pk = account.pk
-
-    def _send():
-        fresh = Account.objects.select_related("establishment").get(pk=pk)
-        if fresh.email and not fresh.email_confirmed:
-            send_activation_email(fresh)
-
-    transaction.on_commit(_send)
+    """C07 to an address not confirmed yet (nothing when there is none, or it is confirmed)."""
+    if account.email and not account.email_confirmed:
+        send_activation_email(account)
 
 
 @transaction.atomic

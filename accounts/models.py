@@ -340,3 +340,38 @@ class SiecleImport(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in (self.Status.CHECKING, self.Status.PENDING, self.Status.RUNNING)
+
+
+class Audience(models.TextChoices):
+    STUDENTS = "eleves", "Élèves"
+    REPRESENTATIVES = "responsables", "Représentants légaux"
+
+
+class NotificationAddress(models.Model):
+    """Paramètres: the internet address given to one audience of an establishment. Printed on the
+    letters and e-mails C01–C06 (notifications) and in the activation e-mail C07 (accounts.activation)
+    only once verified and switched on (« Intégrer dans les courriers et mails »). It lives here, on
+    the floor both read; the notifications app writes it (« Paramètres »)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="notification_addresses")
+    audience = models.CharField("public", max_length=12, choices=Audience)
+    url = models.URLField("adresse internet", max_length=300, blank=True)
+    verified_at = models.DateTimeField("vérifiée le", null=True, blank=True)
+    is_active = models.BooleanField("intégrer dans les courriers et mails", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "notifications_notificationaddress"  # created by the notifications app, moved here
+        verbose_name = "adresse internet des notifications"
+        verbose_name_plural = "adresses internet des notifications"
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "audience"], name="notification_address_unique"),
+            # Only a verified address can be switched on.
+            models.CheckConstraint(
+                condition=Q(is_active=False) | (Q(verified_at__isnull=False) & ~Q(url="")),
+                name="notification_address_active_is_verified",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_audience_display()} : {self.url or '—'}"

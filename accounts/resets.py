@@ -4,6 +4,11 @@ A reset gives a new provisional password (encrypted, not hashed: PRODUCT.md §4 
 makes 1,000 resets take well under a second), ends the user's open sessions (session_version) and
 clears their reset request; it never changes the state (action matrix). Each reset writes a
 PASSWORD_RESET audit event in the same transaction, without the password.
+
+A reset acts once per confirmation form (`educonnect.idempotency`, key read from the request): the
+same form submitted again (double click, resent tab) waits for the first one and shows the same
+password; a reset confirmed on a page shown before someone else reset the account is refused as
+« déjà fait » (the accounts' rows are locked while this is decided).
 """
 
 from __future__ import annotations
@@ -15,13 +20,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from delegations.models import Establishment
-from educonnect import audit
+from educonnect import audit, idempotency
 from educonnect.models import AuditAction, AuditEvent
 from educonnect.network import client_ip
 
 from .matrix import can_reset_password
 from .models import Account
-from .passwords import PROVISIONAL_FIELDS, issue_provisional_password
+from .passwords import PROVISIONAL_FIELDS, issue_provisional_password, provisional_password
+
+ALREADY_RESET = "Déjà fait : le mot de passe de ce compte vient d'être réinitialisé ({when}, par {who})."
 
 
 class ResetRefused(Exception):
@@ -87,12 +94,58 @@ def _write_provisional_passwords(accounts: list[Account], *, now) -> None:
                 raise RuntimeError("an account vanished during the reset")
 
 
+STALE_FORM = "Ce formulaire n'est plus valable : rechargez la page, puis recommencez."
+
+
+def _claim(request, actor, scope: str, accounts: list[Account]):
+    """The form's idempotency key, claimed; (None, None) without a key. A key someone else used, or
+    used for other accounts (a copied form), is refused: nothing is done."""
+    key = idempotency.from_request(request)
+    if key is None or actor is None or not getattr(actor, "is_authenticated", False):
+        return None, None
+    try:
+        return key, idempotency.claim(key, scope=scope, actor=actor)
+    except PermissionError:
+        raise ResetRefused([(accounts[0], STALE_FORM)]) from None
+
+
+def _reset_since(accounts: dict[int, Account], since) -> list[tuple[Account, str]]:
+    """Accounts reset by another request after `since` (the confirmation page was shown before)."""
+    if since is None:
+        return []
+    events = (
+        AuditEvent.objects.filter(
+            action=AuditAction.PASSWORD_RESET,
+            target_type=Account._meta.model_name,
+            target_id__in=[str(pk) for pk in accounts],
+            occurred_at__gt=since,
+        )
+        .order_by("occurred_at")
+        .values_list("target_id", "occurred_at", "actor_label")
+    )
+    done = {}
+    for target_id, occurred_at, who in events:
+        done[int(target_id)] = ALREADY_RESET.format(
+            when=timezone.localtime(occurred_at).strftime("%d/%m/%Y à %H:%M"), who=who or "un autre agent"
+        )
+    return [(accounts[pk], reason) for pk, reason in done.items()]
+
+
 @transaction.atomic
 def account_reset_password(*, actor, establishment: Establishment, account: Account, request=None) -> str:
     """Reset one account; returns the new provisional password (to show once, never to log).
     Raises ResetRefused when the action matrix forbids it."""
     _check_establishment(establishment, [account])
+    key, claim = _claim(request, actor, f"password_reset:{account.pk}", [account])
     locked = Account.objects.select_for_update().get(pk=account.pk)
+    if claim is not None and claim.replay:  # same form again: the first result, nothing redone
+        password = provisional_password(locked)
+        if password is None:
+            raise ResetRefused([(account, "Déjà fait : ce mot de passe a déjà été réinitialisé.")])
+        return password
+    already = _reset_since({locked.pk: locked}, key.issued_at if key else None)
+    if already:
+        raise ResetRefused([(account, already[0][1])])
     allowed, reason = can_reset_password(locked)
     if not allowed:
         raise ResetRefused([(account, reason)])
@@ -121,9 +174,20 @@ def accounts_reset_passwords(
     accounts = list(accounts)
     _check_establishment(establishment, accounts)
     ids = [account.pk for account in accounts]
-    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids, establishment=establishment)}
+    key, claim = _claim(request, actor, "password_reset:bulk", accounts)
+    locked = {
+        a.pk: a
+        for a in Account.objects.select_for_update().filter(pk__in=ids, establishment=establishment).order_by("pk")
+    }
     if len(locked) != len(set(ids)):
         raise ValueError("an account vanished or belongs to another establishment")
+    if claim is not None and claim.replay:  # same form again: the first result, nothing redone
+        if set(claim.result.get("accounts", [])) != set(ids):
+            raise ResetRefused([(accounts[0], STALE_FORM)])
+        return [ResetResult(account, provisional_password(locked[account.pk]) or "") for account in accounts]
+    already = _reset_since(locked, key.issued_at if key else None)
+    if already:
+        raise ResetRefused([(next(a for a in accounts if a.pk == done.pk), reason) for done, reason in already])
     refusals = []
     for account in accounts:
         allowed, reason = can_reset_password(locked[account.pk])
@@ -161,4 +225,6 @@ def accounts_reset_passwords(
         ],
         batch_size=500,
     )
+    if claim is not None:
+        idempotency.remember(claim, {"accounts": sorted(set(ids))})
     return results

@@ -1,4 +1,7 @@
-"""The kernel's models: the append-only audit journal, and the background workers' heartbeats."""
+"""The kernel's models: the append-only audit journal, the background workers' heartbeats, the outbox
+of mails, the idempotency keys of forms."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -113,3 +116,63 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker_id} {self.last_beat_at:%d/%m/%Y %H:%M:%S}"
+
+
+class OutgoingMailStatus(models.TextChoices):
+    QUEUED = "queued", "En attente d'envoi"
+    SENDING = "sending", "En cours d'envoi"
+    SENT = "sent", "Envoyé"
+    FAILED = "failed", "Abandonné"
+
+
+class OutgoingMail(models.Model):
+    """The outbox: every mail of the product is written here inside the transaction of the action
+    that sends it, and leaves afterwards from the task worker (`educonnect.mail`). A refused or lost
+    SMTP conversation leaves the mail queued; it is retried later, under the same Message-ID. Its
+    content is forgotten once sent."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # Message-ID, idempotency
+    establishment = models.ForeignKey(
+        "delegations.Establishment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=40)  # notification, activation, reset, identifier, email_changed…
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=OutgoingMailStatus, default=OutgoingMailStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mail sortant"
+        verbose_name_plural = "mails sortants"
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["establishment", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} ({self.get_status_display()})"
+
+
+class IdempotencyKey(models.Model):
+    """One use of a form's idempotency key (`educonnect.idempotency`): written in the transaction of
+    the action it guards, so a second submission of the same form finds it and replays `result`."""
+
+    key = models.UUIDField(primary_key=True)
+    scope = models.CharField(max_length=60)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "clé d'idempotence"
+        verbose_name_plural = "clés d'idempotence"
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"

@@ -281,6 +281,9 @@ EDUCONNECT_LETTER_RETENTION_HOURS = float(env("EDUCONNECT_LETTER_RETENTION_HOURS
 EDUCONNECT_PARAMETERS_URL_SCHEMES = env_list("EDUCONNECT_PARAMETERS_URL_SCHEMES", "https")
 EDUCONNECT_PARAMETERS_CHECK_REACHABLE = env_bool("EDUCONNECT_PARAMETERS_CHECK_REACHABLE", True)
 EDUCONNECT_PARAMETERS_CHECK_TIMEOUT = float(env("EDUCONNECT_PARAMETERS_CHECK_TIMEOUT", "5"))
+# « Vérifier » reaches public addresses only (educonnect.safefetch); networks listed here are reachable
+# too (e.g. an ENT inside the académie network). Empty by default.
+EDUCONNECT_SAFEFETCH_ALLOWED_NETWORKS = env_list("EDUCONNECT_SAFEFETCH_ALLOWED_NETWORKS")
 
 # Worker heartbeat (educonnect/health.py): /sante/ answers 503 when no worker beat for this long.
 EDUCONNECT_WORKER_HEARTBEAT_SECONDS = float(env("EDUCONNECT_WORKER_HEARTBEAT_SECONDS", "30"))

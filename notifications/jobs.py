@@ -2,11 +2,10 @@
 
 Each account is one item, processed once. Items are processed by chunks, each in one transaction
 that changes the accounts, writes the audit rows, keeps the provisional password to print
-(encrypted) and marks the e-mails « à envoyer »; the e-mails leave after that commit and are then
-marked « envoyé ». A job killed half-way resumes at its first pending item: a rolled-back chunk is
-redone, a committed one is never redone, so no e-mail goes twice for a kill between chunks; an
-e-mail whose sending was interrupted after its commit is sent again with the same Message-ID (the
-item's idempotency key) and the same password. The PDF is written at the end from the items, then
+(encrypted) and puts the e-mails in the outbox (`educonnect.mail`), which sends them after that
+commit and retries a failed one under the same Message-ID. A job killed half-way resumes at its
+first pending item: a rolled-back chunk is redone (its e-mails were never queued), a committed one
+is never redone, so no e-mail goes twice. The PDF is written at the end from the items, then
 their passwords are forgotten: the file (private, under MEDIA_ROOT) is the only copy, downloadable
 by the requester until EDUCONNECT_LETTER_RETENTION_HOURS.
 """
@@ -22,18 +21,18 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Account
-from accounts.passwords import provisional_password
 from educonnect import crypto, locks
 
 from . import emails
 from .letters import letter_for_account, make_head, write_letters_pdf
 from .letters.content import audience_of
 from .models import Channel, EmailStatus, ItemStatus, JobStatus, NotificationJob, NotificationJobItem
+from .notify import ALREADY_NOTIFIED, NO_ADDRESS, NOTIFY_FIELDS, audit_notified, notified_since, notify_one, skip_entry
 from .selectors import accounts_for_letters, active_addresses
-from .services import NO_ADDRESS, NOTIFY_FIELDS, audit_notified, notify_one, skip_entry
 
 logger = logging.getLogger(__name__)
 LETTERS_DIR = "letters"
+FINISHED = [JobStatus.DONE, JobStatus.FAILED]
 
 
 def chunk_size() -> int:
@@ -50,18 +49,30 @@ def _letter_order(account: Account) -> tuple:
 
 
 @transaction.atomic
-def job_create(*, actor, establishment, account_ids, channel: str, with_reset: bool) -> NotificationJob:
-    """A job over `account_ids` (all of `establishment`, else ValueError), items in letter order;
-    accounts without an address are skipped at once (e-mail). Enqueued after commit."""
-    accounts = list(accounts_for_letters(establishment).filter(pk__in=account_ids))
+def job_create(*, actor, establishment, account_ids, channel: str, with_reset: bool, since=None) -> NotificationJob:
+    """A job over `account_ids` (all of `establishment`, else ValueError), items in letter order.
+    Skipped at once: accounts without an address (e-mail), and — the accounts' rows locked — accounts
+    notified after `since` or waiting in another unfinished job (another request got there first).
+    The caller enqueues it after commit (services.accounts_notify)."""
+    accounts = list(accounts_for_letters(establishment).filter(pk__in=account_ids).select_for_update(of=("self",)))
     if len(accounts) != len(set(account_ids)):
         raise ValueError("some accounts are not accounts of this establishment")
     accounts.sort(key=_letter_order)
+    busy = set(
+        NotificationJobItem.objects.filter(
+            account_id__in=account_ids, status=ItemStatus.PENDING, job__establishment=establishment
+        )
+        .exclude(job__status__in=FINISHED)
+        .values_list("account_id", flat=True)
+    )
     job = NotificationJob.objects.create(
         establishment=establishment, requested_by=actor, channel=channel, with_reset=with_reset
     )
     items, skipped = [], []
     for account in accounts:
+        if account.pk in busy or notified_since(account, since):
+            skipped.append(skip_entry(account, ALREADY_NOTIFIED))
+            continue
         if channel == Channel.EMAIL and not emails.recipient_address(account):
             skipped.append(skip_entry(account, NO_ADDRESS))
             continue
@@ -69,14 +80,8 @@ def job_create(*, actor, establishment, account_ids, channel: str, with_reset: b
     NotificationJobItem.objects.bulk_create(items, batch_size=500)
     job.total, job.skipped = len(items), skipped
     job.save(update_fields=["total", "skipped"])
-    transaction.on_commit(lambda: enqueue(job))
+    logger.info("notification job %s created: %d accounts, %d skipped", job.public_id, job.total, len(skipped))
     return job
-
-
-def enqueue(job: NotificationJob) -> None:
-    from .tasks import run_notification_job
-
-    run_notification_job.enqueue(job.pk)
 
 
 def job_run(job_id: int) -> NotificationJob:
@@ -97,7 +102,6 @@ def _run(job_id: int) -> NotificationJob:
     NotificationJob.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(status=JobStatus.RUNNING)
     while _process_chunk(job):
         pass
-    _send_queued(job)  # e-mails committed but interrupted before leaving
     if job.channel == Channel.SHEET:
         NotificationJob.objects.filter(pk=job.pk).update(status=JobStatus.RENDERING)
         _write_pdf(job)
@@ -122,7 +126,7 @@ def _process_chunk(job: NotificationJob) -> bool:
             .select_for_update(of=("self",))
         }
         now = timezone.now()
-        sent_ids = []
+        urls = active_addresses(job.establishment)
         for item in items:
             account = accounts[item.account_id]
             before = account.session_version
@@ -130,8 +134,11 @@ def _process_chunk(job: NotificationJob) -> bool:
             item.status, item.letter, item.processed_at = ItemStatus.DONE, code, now
             item.password_encrypted = crypto.encrypt(password) if password and job.channel == Channel.SHEET else ""
             if job.channel == Channel.EMAIL:
+                # Queued in the outbox in this transaction; the outbox tells whether it left.
                 item.email_status = EmailStatus.QUEUED
-                sent_ids.append(item.pk)
+                head = make_head(job.establishment, code=code, audience=audience_of(account), urls=urls)
+                letter = letter_for_account(account, code=code, password="")
+                emails.queue_letter_email(account, head, letter, establishment=job.establishment)
             audit_notified(
                 actor=job.requested_by,
                 establishment=job.establishment,
@@ -147,39 +154,8 @@ def _process_chunk(job: NotificationJob) -> bool:
             items, ["status", "letter", "processed_at", "password_encrypted", "email_status"]
         )
         NotificationJob.objects.filter(pk=job.pk).update(processed=F("processed") + len(items))
-        if sent_ids:
-            transaction.on_commit(lambda: _send_items(job, sent_ids))
+    logger.info("notification job %s: %d accounts processed", job.public_id, len(items))
     return True
-
-
-def _send_items(job: NotificationJob, item_ids) -> None:
-    """Send the e-mails of committed items still « à envoyer », then mark them « envoyé »."""
-    items = list(
-        NotificationJobItem.objects.filter(pk__in=item_ids, email_status=EmailStatus.QUEUED)
-        .select_related("account")
-        .order_by("position")
-    )
-    if not items:
-        return
-    accounts = accounts_for_letters(job.establishment).in_bulk([i.account_id for i in items])
-    urls = active_addresses(job.establishment)
-    messages = []
-    for item in items:
-        account = accounts[item.account_id]
-        # The password sent is the account's provisional password (set in the item's transaction).
-        letter = letter_for_account(account, code=item.letter, password=provisional_password(account) or "")
-        head = make_head(job.establishment, code=item.letter, audience=audience_of(account), urls=urls)
-        messages.append(emails.build_email(head, letter, to=emails.recipient_address(account), key=item.public_id))
-    emails.send_emails(messages)
-    NotificationJobItem.objects.filter(pk__in=[i.pk for i in items]).update(email_status=EmailStatus.SENT)
-
-
-def _send_queued(job: NotificationJob) -> None:
-    queued = list(
-        NotificationJobItem.objects.filter(job=job, email_status=EmailStatus.QUEUED).values_list("pk", flat=True)
-    )
-    for start in range(0, len(queued), chunk_size()):
-        _send_items(job, queued[start : start + chunk_size()])
 
 
 def pdf_file(job: NotificationJob) -> Path:
@@ -268,11 +244,3 @@ def purge_letters(*, now=None) -> int:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
     return len(expired)
-
-
-def resume_unfinished() -> int:
-    """Enqueue again every unfinished job (after a worker was killed)."""
-    jobs = list(NotificationJob.objects.exclude(status__in=[JobStatus.DONE, JobStatus.FAILED]))
-    for job in jobs:
-        enqueue(job)
-    return len(jobs)

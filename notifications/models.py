@@ -1,4 +1,5 @@
-"""Paramètres (the internet addresses printed on letters) and notification jobs."""
+"""Notification jobs. The Paramètres addresses (`NotificationAddress`) live in accounts.models, where
+both the letters and the activation e-mail read them; they are re-exported here for this app."""
 
 import uuid
 
@@ -6,45 +7,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import Account
+from accounts.models import Account, Audience, NotificationAddress
 from delegations.models import Establishment
 
-
-class Audience(models.TextChoices):
-    STUDENTS = "eleves", "Élèves"
-    REPRESENTATIVES = "responsables", "Représentants légaux"
+__all__ = ["Audience", "Channel", "NotificationAddress", "NotificationJob", "NotificationJobItem"]
 
 
 class Channel(models.TextChoices):
     SHEET = "sheet", "Feuilles individuelles (PDF)"
     EMAIL = "email", "Courrier électronique"
-
-
-class NotificationAddress(models.Model):
-    """Paramètres: the internet address given to one audience of an establishment. Printed on
-    letters and e-mails only once verified and switched on (« Intégrer dans les courriers et mails »)."""
-
-    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="notification_addresses")
-    audience = models.CharField("public", max_length=12, choices=Audience)
-    url = models.URLField("adresse internet", max_length=300, blank=True)
-    verified_at = models.DateTimeField("vérifiée le", null=True, blank=True)
-    is_active = models.BooleanField("intégrer dans les courriers et mails", default=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "adresse internet des notifications"
-        verbose_name_plural = "adresses internet des notifications"
-        constraints = [
-            models.UniqueConstraint(fields=["establishment", "audience"], name="notification_address_unique"),
-            # Only a verified address can be switched on.
-            models.CheckConstraint(
-                condition=Q(is_active=False) | (Q(verified_at__isnull=False) & ~Q(url="")),
-                name="notification_address_active_is_verified",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_audience_display()} : {self.url or '—'}"
 
 
 class JobStatus(models.TextChoices):
@@ -110,8 +81,9 @@ class EmailStatus(models.TextChoices):
 
 class NotificationJobItem(models.Model):
     """One account of a job, processed exactly once. The state change, the new provisional password
-    (encrypted, kept until the letter is printed) and « mail à envoyer » are written in one
-    transaction; the mail leaves after the commit, under a Message-ID derived from `public_id`."""
+    (encrypted, kept until the letter is printed) and the e-mail put in the outbox are written in one
+    transaction; `email_status` « À envoyer » means handed to the outbox (educonnect.mail), which
+    knows whether it has left."""
 
     job = models.ForeignKey(NotificationJob, on_delete=models.CASCADE, related_name="items")
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")

@@ -4,21 +4,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from accounts.models import Account, Student
+from accounts.parameters import active_addresses
 from educonnect.http import id_or_404
 
-from .letters.content import REPRESENTATIVES, STUDENTS
-from .models import Audience, NotificationAddress, NotificationJob
+from .models import NotificationJob
 
-AUDIENCE_KEYS = {Audience.STUDENTS: STUDENTS, Audience.REPRESENTATIVES: REPRESENTATIVES}
-
-
-def active_addresses(establishment) -> dict[str, str]:
-    """Paramètres: audience (« eleves » / « responsables ») → internet address to print, only for
-    the addresses verified and switched on (« Intégrer dans les courriers et mails »)."""
-    rows = NotificationAddress.objects.filter(
-        establishment=establishment, is_active=True, verified_at__isnull=False
-    ).exclude(url="")
-    return {AUDIENCE_KEYS[row.audience]: row.url for row in rows}
+__all__ = ["accounts_by_ids", "accounts_for_letters", "active_addresses", "job_for_requester"]
 
 
 def accounts_for_letters(establishment):

@@ -1,11 +1,9 @@
-"""Writes of the notifications app: (re)notify accounts, Paramètres. Called by views, commands, jobs
-and by the administration module (through its notifications URLs)."""
+"""Writes of the notifications app: (re)notify accounts, Paramètres. Called by views, commands and by
+the administration module (through its notifications URLs).
 
-import urllib.error
-import urllib.request
-import uuid
-from collections import Counter
-from dataclasses import dataclass, field
+Imports go one way: services → jobs, tasks → jobs → notify (no cycle)."""
+
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,128 +11,92 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.matrix import notify_issues_new_password
-from accounts.models import Account, AccountState
-from accounts.passwords import PROVISIONAL_FIELDS, issue_provisional_password, provisional_password
-from educonnect import audit
+from accounts.models import Account
+from educonnect import audit, idempotency, mail, safefetch
 from educonnect.models import AuditAction
 
-from . import emails
-from .letters import WITH_PASSWORD, letter_for, letter_for_account, make_head, render_letters_pdf
+from . import emails, jobs
+from .letters import letter_for_account, make_head, render_letters_pdf
 from .letters.content import audience_of
-from .models import Audience, Channel, NotificationAddress
-from .selectors import active_addresses
+from .models import Audience, Channel, NotificationAddress, NotificationJob
+from .notify import (
+    ALREADY_NOTIFIED,
+    NO_ADDRESS,
+    NOTIFY_FIELDS,
+    NotifyResult,
+    audit_notified,
+    notified_since,
+    notify_one,
+    skip_entry,
+)
+from .selectors import accounts_for_letters, active_addresses
+from .tasks import run_notification_job
 
-NO_ADDRESS = "sans adresse mail"
-NOTIFY_FIELDS = sorted({*PROVISIONAL_FIELDS, "state", "last_notified_at", "updated_at"})
+logger = logging.getLogger(__name__)
 
 
 def sync_max() -> int:
     return int(getattr(settings, "EDUCONNECT_NOTIFY_SYNC_MAX", 40))
 
 
-@dataclass
-class NotifyResult:
-    channel: str
-    with_reset: bool
-    notified: int = 0
-    letters: Counter = field(default_factory=Counter)
-    skipped: list[dict] = field(default_factory=list)  # [{"identifier", "name", "reason"}]
-    pdf: bytes | None = None  # channel « sheet », synchronous run
-    job: object = None  # NotificationJob when the notification runs in the background
-
-    @property
-    def skipped_message(self) -> str:
-        if not self.skipped:
-            return ""
-        reasons = Counter(item["reason"] for item in self.skipped)
-        parts = [
-            f"{n} compte{'s' if n > 1 else ''} non notifiable{'s' if n > 1 else ''} : {r}" for r, n in reasons.items()
-        ]
-        return " ; ".join(parts)
-
-
-def skip_entry(account: Account, reason: str) -> dict:
-    owner = account.owner
-    return {"identifier": account.identifier, "name": str(owner) if owner else "", "reason": reason}
-
-
-def notify_one(account: Account, *, channel: str, with_reset: bool, now) -> tuple[str, str]:
-    """Apply the action matrix to `account` (not saved): returns (letter code, password to print or "").
-    « Avec réinitialisation »: a new provisional password, except for a never-informed account whose
-    pre-created one is still unused. A letter that prints a password when the account has none left
-    (expired after 3 months) gets a new one: a letter with a dead password would be useless."""
-    code = letter_for(account.state, with_reset=with_reset, channel=channel)
-    password = ""
-    if notify_issues_new_password(account, with_reset=with_reset):
-        password = issue_provisional_password(account, now=now)
-    elif code in WITH_PASSWORD:
-        password = provisional_password(account, now=now) or issue_provisional_password(account, now=now)
-    account.last_notified_at = now
-    if account.state == AccountState.NOT_INFORMED:
-        account.state = AccountState.INFORMED
-    account.updated_at = now
-    return str(code), password
-
-
-def audit_notified(*, actor, establishment, account, channel, with_reset, code, renewed, request=None, job=None):
-    details = {"channel": channel, "with_reset": with_reset, "letter": code, "password_renewed": renewed}
-    if job is not None:
-        details["job"] = str(job.public_id)
-    audit.record(
-        action=AuditAction.ACCOUNT_NOTIFIED,
-        actor=actor,
-        establishment=establishment,
-        target=account,
-        request=request,
-        details=details,
-    )
-
-
-def accounts_notify(*, actor, establishment, accounts, channel: str, with_reset: bool, request=None) -> NotifyResult:
+def accounts_notify(
+    *, actor, establishment, accounts, channel: str, with_reset: bool, request=None, since=None
+) -> NotifyResult:
     """(Re)notify `accounts` (Account objects or ids, all of `establishment`) by printable sheets
     (`channel="sheet"`: C01/C03/C05, one PDF) or e-mail (`channel="email"`: C02/C04/C06).
 
     Signature for callers (the administration module posts to `notifications:notify`, or calls this):
         accounts_notify(*, actor: User, establishment: Establishment, accounts: Iterable[Account | int],
-                        channel: "sheet" | "email", with_reset: bool, request=None) -> NotifyResult
+                        channel: "sheet" | "email", with_reset: bool, request=None, since=None) -> NotifyResult
 
-    Up to EDUCONNECT_NOTIFY_SYNC_MAX accounts: done now, all or nothing, in one transaction: state
-    « Non activé - non informé » → « Non activé - informé », « Dernière information » set, new
-    provisional passwords per the action matrix, one ACCOUNT_NOTIFIED audit row per account (never
-    the password), e-mails sent after commit; `result.pdf` holds the letters (sheet). Accounts
-    without an address (e-mail) are skipped and listed in `result.skipped`. Above the threshold:
-    a background job is created and `result.job` is set (see notifications.jobs).
-    Raises ValueError when an account is not one of the establishment's."""
+    Up to EDUCONNECT_NOTIFY_SYNC_MAX accounts: done now, all or nothing, in one transaction holding
+    the accounts' row locks: state « Non activé - non informé » → « Non activé - informé », « Dernière
+    information » set, new provisional passwords per the action matrix, one ACCOUNT_NOTIFIED audit
+    row per account (never the password), e-mails kept in the outbox and sent after commit by the
+    task worker; `result.pdf` holds the letters (sheet). Accounts without an address (e-mail), and
+    accounts notified by another request after `since` (when the form was shown: « déjà fait »), are
+    skipped and listed in `result.skipped`. Above the threshold: a background job is created and
+    `result.job` is set (see notifications.jobs). Raises ValueError when an account is not one of
+    the establishment's."""
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
     ids = sorted({a.pk if isinstance(a, Account) else int(a) for a in accounts})
     if len(ids) > sync_max():
-        from .jobs import job_create
-
-        job = job_create(
-            actor=actor, establishment=establishment, account_ids=ids, channel=channel, with_reset=with_reset
+        job = jobs.job_create(
+            actor=actor,
+            establishment=establishment,
+            account_ids=ids,
+            channel=channel,
+            with_reset=with_reset,
+            since=since,
         )
+        transaction.on_commit(lambda: enqueue(job))
         return NotifyResult(channel=channel, with_reset=with_reset, job=job, skipped=list(job.skipped))
     return _notify_now(
-        actor=actor, establishment=establishment, ids=ids, channel=channel, with_reset=with_reset, request=request
+        actor=actor,
+        establishment=establishment,
+        ids=ids,
+        channel=channel,
+        with_reset=with_reset,
+        request=request,
+        since=since,
     )
 
 
 @transaction.atomic
-def _notify_now(*, actor, establishment, ids, channel, with_reset, request) -> NotifyResult:
-    from .selectors import accounts_for_letters
-
+def _notify_now(*, actor, establishment, ids, channel, with_reset, request, since=None) -> NotifyResult:
     accounts = list(accounts_for_letters(establishment).filter(pk__in=ids).select_for_update(of=("self",)))
     if len(accounts) != len(ids):
         raise ValueError("some accounts are not accounts of this establishment")
     result = NotifyResult(channel=channel, with_reset=with_reset)
     urls = active_addresses(establishment)
     now = timezone.now()
-    pages, messages, changed = [], [], []
+    pages, changed = [], []
     for account in accounts:
-        address = emails.recipient_address(account) if channel == Channel.EMAIL else ""
-        if channel == Channel.EMAIL and not address:
+        if notified_since(account, since):
+            result.skipped.append(skip_entry(account, ALREADY_NOTIFIED))
+            continue
+        if channel == Channel.EMAIL and not emails.recipient_address(account):
             result.skipped.append(skip_entry(account, NO_ADDRESS))
             continue
         renewed_before = account.session_version
@@ -145,7 +107,7 @@ def _notify_now(*, actor, establishment, ids, channel, with_reset, request) -> N
             establishment, code=code, audience=audience_of(account), urls=urls, date=timezone.localdate(now)
         )
         if channel == Channel.EMAIL:
-            messages.append(emails.build_email(head, letter, to=address, key=uuid.uuid4()))
+            emails.queue_letter_email(account, head, letter, establishment=establishment)
         else:
             pages.append((head, letter))
         audit_notified(
@@ -164,9 +126,53 @@ def _notify_now(*, actor, establishment, ids, channel, with_reset, request) -> N
     if pages:
         pages.sort(key=lambda page: page[1].sort_key)
         result.pdf = render_letters_pdf(pages)  # inside the transaction: a failure undoes everything
-    if messages:
-        transaction.on_commit(lambda: emails.send_emails(messages))
     return result
+
+
+@transaction.atomic
+def notification_request(
+    *, actor, establishment, accounts, channel: str, with_reset: bool, key=None, request=None
+) -> tuple[NotificationJob, bool]:
+    """« Informer » / « (Re)notifier » submitted from a form carrying an idempotency key: acts once.
+    Returns (the notification's job, replayed). The same form submitted again (double click, resent
+    tab) waits for the first submission and gets its job back with `replayed=True`; another form on
+    the same accounts (second tab, second staff member) skips what was notified since it was shown.
+    A small notification is recorded as a finished job (its page, its PDF)."""
+    claim = idempotency.claim(key, scope="notify", actor=actor) if key is not None else None
+    if claim is not None and claim.replay:
+        job = NotificationJob.objects.filter(
+            public_id=claim.result.get("job"), establishment=establishment, requested_by=actor
+        ).first()
+        if job is None:
+            raise PermissionError("idempotency key of another establishment")
+        logger.info("notification %s: same form submitted again, first result shown", job.public_id)
+        return job, True
+    result = accounts_notify(
+        actor=actor,
+        establishment=establishment,
+        accounts=accounts,
+        channel=channel,
+        with_reset=with_reset,
+        request=request,
+        since=key.issued_at if key is not None else None,
+    )
+    job = result.job or jobs.job_record_done(actor=actor, establishment=establishment, result=result)
+    if claim is not None:
+        idempotency.remember(claim, {"job": str(job.public_id)})
+    return job, False
+
+
+def enqueue(job: NotificationJob) -> None:
+    run_notification_job.enqueue(job.pk)
+
+
+def jobs_resume() -> tuple[int, int]:
+    """At worker start: enqueue again every unfinished job (a worker was killed) and the mails left
+    in the outbox. Returns (jobs, mails)."""
+    pending = list(NotificationJob.objects.exclude(status__in=jobs.FINISHED))
+    for job in pending:
+        enqueue(job)
+    return len(pending), mail.resume()
 
 
 # Paramètres ---------------------------------------------------------------------------------------
@@ -202,23 +208,20 @@ def _clean_url(url: str) -> str:
     return url
 
 
+CHECK_FAILED = (
+    "L'adresse n'a pas pu être vérifiée : elle doit être une adresse publique qui répond. "
+    "Vérifiez-la ou réessayez plus tard."
+)
+
+
 def check_reachable(url: str) -> None:
-    """HEAD (then GET when HEAD is refused) with a short timeout; ValidationError when it fails."""
-    timeout = float(getattr(settings, "EDUCONNECT_PARAMETERS_CHECK_TIMEOUT", 5))
-    headers = {"User-Agent": "EduConnect-verification/1.0"}
-    for method in ("HEAD", "GET"):
-        request = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310 (scheme validated)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                if response.status < 400:
-                    return
-        except urllib.error.HTTPError as exc:
-            if exc.code in (403, 405, 501) and method == "HEAD":
-                continue
-            raise ValidationError(f"L'adresse a répondu par une erreur ({exc.code}).") from None
-        except (urllib.error.URLError, TimeoutError, OSError):
-            raise ValidationError("L'adresse ne répond pas : vérifiez-la ou réessayez plus tard.") from None
-    raise ValidationError("L'adresse ne répond pas : vérifiez-la ou réessayez plus tard.")
+    """« Vérifier »: the address answers (educonnect.safefetch: public addresses only, checked at every
+    redirect). One neutral message for every failure; the reason goes to the log only."""
+    try:
+        safefetch.check_reachable(url)
+    except safefetch.FetchFailed as failure:
+        logger.info("parameters address check failed: %s", failure)
+        raise ValidationError(CHECK_FAILED) from None
 
 
 @transaction.atomic
@@ -236,16 +239,26 @@ def parameters_set_address(*, actor, establishment, audience: str, url: str, req
     return row
 
 
-@transaction.atomic
 def parameters_verify_address(*, actor, establishment, audience: str, url: str, request=None) -> NotificationAddress:
     """« Vérifier »: a well-formed https address that answers (when
-    EDUCONNECT_PARAMETERS_CHECK_REACHABLE, the default), then recorded as verified."""
-    row = _address(establishment, audience)
+    EDUCONNECT_PARAMETERS_CHECK_REACHABLE, the default), then recorded as verified. The address is
+    fetched before the transaction opens: no HTTP call while the row is locked."""
+    if audience not in Audience.values:
+        raise ValueError(f"unknown audience {audience!r}")
     url = _clean_url(url)
-    if row.is_active and url != row.url:
+    current = NotificationAddress.objects.filter(establishment=establishment, audience=audience).first()
+    if current is not None and current.is_active and url != current.url:
         raise ValidationError("Désactivez l'intégration de l'adresse dans les courriers et mails avant de la modifier.")
     if getattr(settings, "EDUCONNECT_PARAMETERS_CHECK_REACHABLE", True):
         check_reachable(url)
+    return _record_verified(actor=actor, establishment=establishment, audience=audience, url=url, request=request)
+
+
+@transaction.atomic
+def _record_verified(*, actor, establishment, audience, url, request) -> NotificationAddress:
+    row = _address(establishment, audience)
+    if row.is_active and url != row.url:  # switched on meanwhile by someone else
+        raise ValidationError("Désactivez l'intégration de l'adresse dans les courriers et mails avant de la modifier.")
     row.url, row.verified_at = url, timezone.now()
     row.save(update_fields=["url", "verified_at", "updated_at"])
     _audit_parameter(actor, establishment, row, "verified", request)

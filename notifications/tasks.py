@@ -4,14 +4,14 @@ import logging
 
 from django.tasks import task
 
+from .jobs import job_run
+from .models import NotificationJob
+
 logger = logging.getLogger(__name__)
 
 
 @task
 def run_notification_job(job_id: int) -> None:
-    from .jobs import job_run
-    from .models import NotificationJob
-
     try:
         job_run(job_id)
     except Exception as exc:

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,12 +13,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from delegations.access import establishment_view
 from delegations.permissions import Right
+from educonnect import idempotency, mail
 from educonnect.http import is_partial, no_store
 
 from . import jobs
 from .forms import NotifyForm
 from .selectors import accounts_by_ids, job_for_requester
-from .services import accounts_notify
+from .services import notification_request
 
 
 def _safe_next(request, value: str) -> str:
@@ -29,8 +31,8 @@ def _safe_next(request, value: str) -> str:
 @require_POST
 @establishment_view(Right.ADMINISTRATION)
 def notify(request, establishment):
-    """POST account=<id>… (or selection=<id>…), channel=sheet|email, with_reset=1, next=<list URL>.
-    Small batches are notified at once, bigger ones (> EDUCONNECT_NOTIFY_SYNC_MAX) in the
+    """POST account=<id>… (or selection=<id>…), channel=sheet|email, with_reset=1, next=<list URL>,
+    idempotency_key (the form acts once: a second submission shows the first result). Small batches are notified at once, bigger ones (> EDUCONNECT_NOTIFY_SYNC_MAX) in the
     background; either way the answer is a redirect to the notification's page (progress, result,
     « Télécharger le courrier au format PDF »). Accounts of another establishment: 404."""
     form = NotifyForm(request.POST)
@@ -39,15 +41,20 @@ def notify(request, establishment):
     if not form.is_valid():
         return HttpResponseBadRequest("Demande de notification invalide.")
     accounts = accounts_by_ids(establishment, form.cleaned_data["account"])
-    result = accounts_notify(
-        actor=request.user,
-        establishment=establishment,
-        accounts=accounts,
-        channel=form.cleaned_data["channel"],
-        with_reset=form.cleaned_data["with_reset"],
-        request=request,
-    )
-    job = result.job or jobs.job_record_done(actor=request.user, establishment=establishment, result=result)
+    try:
+        job, replayed = notification_request(
+            actor=request.user,
+            establishment=establishment,
+            accounts=accounts,
+            channel=form.cleaned_data["channel"],
+            with_reset=form.cleaned_data["with_reset"],
+            key=idempotency.from_request(request),
+            request=request,
+        )
+    except PermissionError:
+        return HttpResponseBadRequest("Demande de notification invalide.")
+    if replayed:
+        messages.info(request, "Déjà fait : cette demande avait déjà été envoyée. Voici son résultat.")
     url = reverse("notifications:job", kwargs={"uai": establishment.uai, "public_id": job.public_id})
     back = _safe_next(request, request.POST.get("next", ""))
     if back:
@@ -69,6 +76,9 @@ def job_detail(request, establishment, public_id):
         "title": "Notification des comptes",
         "back_url": _safe_next(request, request.GET.get("next", "")),
     }
+    if job.channel == "email":
+        context["pending_mails"] = mail.pending_count(establishment)
+        context["failed_mails"] = mail.failed_count(establishment)
     template = "notifications/job.html#progress" if is_partial(request) else "notifications/job.html"
     return no_store(render(request, template, context))
 

@@ -17,6 +17,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EDUCONNECT_INTRANET_NETWORKS = []
     settings.EDUCONNECT_TRUSTED_PROXIES = []
+    # Tasks (the outbox's mails among them) run at once; on_commit callbacks still decide when.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

@@ -128,9 +128,18 @@ class FirstSignInForm(DsfrBaseForm):
 
 
 class EmailForm(DsfrBaseForm):
+    """Change the address: the current password is asked (a borrowed session is not enough)."""
+
     email = forms.EmailField(
         label="Nouvelle adresse mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+    current_password = _password_field("Mot de passe actuel", "current-password")
+
+    def __init__(self, *args, account: Account, **kwargs):
+        self.account = account
+        super().__init__(*args, **kwargs)
+
+    clean_current_password = ChangePasswordForm.clean_current_password  # one check, one place
 
 
 class ForgottenPasswordForm(DsfrBaseForm):

@@ -1,4 +1,6 @@
-"""Signed, single-use, time-limited links for a forgotten password.
+"""Signed, single-use, time-limited links to choose a password: after « Mot de passe oublié » (valid
+LINK_VALIDITY_HOURS), and in the notification e-mails C02/C06, which never carry the provisional
+password itself (valid WELCOME_LINK_VALIDITY_DAYS). Both lead to the same page (`enduser:reset`).
 
 The token's payload holds the account and an HMAC fingerprint of everything a completed reset
 changes (password hash, provisional password, session version, the pending request): once the
@@ -14,6 +16,8 @@ from accounts.models import Account
 
 SALT = "accounts.enduser.password-reset"
 LINK_VALIDITY_HOURS = 24
+WELCOME_SALT = "accounts.enduser.password-choice"
+WELCOME_LINK_VALIDITY_DAYS = 30
 
 
 def _fingerprint(account: Account) -> str:
@@ -29,20 +33,30 @@ def _fingerprint(account: Account) -> str:
     return salted_hmac(SALT, value, algorithm="sha256").hexdigest()[:32]
 
 
-def make_token(account: Account) -> str:
-    return signing.TimestampSigner(salt=SALT).sign_object({"a": account.pk, "f": _fingerprint(account)})
+def make_token(account: Account, *, salt: str = SALT) -> str:
+    return signing.TimestampSigner(salt=salt).sign_object({"a": account.pk, "f": _fingerprint(account)})
 
 
 def reset_url(account: Account) -> str:
     return settings.EDUCONNECT_SITE_URL.rstrip("/") + reverse("enduser:reset", kwargs={"token": make_token(account)})
 
 
+def choose_password_url(account: Account) -> str:
+    """The link of a notification e-mail: choose a password (instead of receiving one). Computed from
+    the account as it will be committed: a later reset or a chosen password makes it unusable."""
+    token = make_token(account, salt=WELCOME_SALT)
+    return settings.EDUCONNECT_SITE_URL.rstrip("/") + reverse("enduser:reset", kwargs={"token": token})
+
+
 def account_for_token(token: str, *, queryset=None) -> Account | None:
     """The account a valid, unused, unexpired link names; None otherwise (whatever the reason)."""
-    try:
-        payload = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=LINK_VALIDITY_HOURS * 3600)
-    except signing.BadSignature:  # includes SignatureExpired
-        return None
+    payload = None
+    for salt, max_age in ((SALT, LINK_VALIDITY_HOURS * 3600), (WELCOME_SALT, WELCOME_LINK_VALIDITY_DAYS * 86400)):
+        try:
+            payload = signing.TimestampSigner(salt=salt).unsign_object(token, max_age=max_age)
+            break
+        except signing.BadSignature:  # includes SignatureExpired
+            continue
     if not isinstance(payload, dict) or not isinstance(payload.get("a"), int):
         return None
     account = (queryset if queryset is not None else Account.objects).filter(pk=payload["a"]).first()

@@ -1,8 +1,9 @@
 """End-user side: the activation link, resending it, forgotten password and identifier.
 
-Every answer that could tell whether an account exists is the same whatever the input; requests
-that send mail are counted per key and per IP (no mail bombing), past the limit nothing is sent
-but the answer does not change.
+Every answer that could tell whether an account exists is the same whatever the input, and takes
+the same time: forgotten password / identifier only enqueue a task (the lookup and the mail happen
+in the worker). Requests that send mail are counted per key and per IP (no mail bombing), past the
+limit nothing is sent but the answer does not change.
 """
 
 from django.contrib import messages
@@ -99,12 +100,12 @@ def forgotten(request):
     if request.method == "POST" and password_form.is_bound and password_form.is_valid():
         login = password_form.cleaned_data["login"].strip()
         if _allowed(login.lower(), request):
-            services.account_request_password_reset(login=login, request=request)
+            services.recovery_request_enqueue(kind="password", value=login, request=request)
         answer, password_form = PASSWORD_ANSWER, ForgottenPasswordForm()
     elif request.method == "POST" and identifier_form.is_bound and identifier_form.is_valid():
         email = identifier_form.cleaned_data["email"]
         if _allowed(email.lower(), request):
-            services.account_send_identifier_reminder(email=email, request=request)
+            services.recovery_request_enqueue(kind="identifier", value=email, request=request)
         answer, identifier_form = IDENTIFIER_ANSWER, ForgottenIdentifierForm()
     context = {"password_form": password_form, "identifier_form": identifier_form, "answer": answer}
     return _render(request, "forgotten.html", context)

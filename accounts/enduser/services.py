@@ -1,28 +1,39 @@
 """Writes of the end-user side: sign-in records, first sign-in, e-mail confirmation, recovery.
 
-Each service is keyword-only and atomic, writes its audit row in the same transaction and sends
-mail with transaction.on_commit. Passwords never reach the journal.
+Each service is keyword-only and atomic, writes its audit row in the same transaction and puts its
+mail in the outbox (educonnect.mail), which sends it after the commit from the task worker.
+Passwords never reach the journal.
+
+« Mot de passe oublié » and « Identifiant oublié » do no work in the request that could depend on
+whether the account exists: the view hands the request to a task (`recovery_request_enqueue`), which
+looks the account up, journals and mails. Known and unknown identifiers cost the same in the request.
 """
 
 import datetime
 import enum
+import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import activation
 from accounts.models import Account, AccountState
-from educonnect import audit
+from educonnect import audit, mail
 from educonnect.models import AuditAction
+from educonnect.network import client_ip
 
 from . import recovery
 from .credentials import normalise_identifier
 from .selectors import accounts_with_confirmed_email, birth_date_subject
+
+logger = logging.getLogger(__name__)
 
 BIRTH_DATE_MAX_FAILURES = 3
 BIRTH_DATE_LOCK = datetime.timedelta(minutes=15)
@@ -174,15 +185,37 @@ def account_confirm_email(*, token: str, request=None) -> activation.LinkCheck:
 
 @transaction.atomic
 def account_change_email(*, account: Account, email: str, request=None) -> Account:
-    """A new address is unconfirmed until its link is followed (a confirmation e-mail leaves)."""
+    """A new address is unconfirmed until its link is followed (a confirmation e-mail leaves). The
+    view has checked the current password. The previous address, when it was confirmed, is told of
+    the change and of how to react."""
     account = _locked(account)
+    previous, previous_confirmed = account.email, account.email_confirmed
     account.email = email.strip()
     account.email_confirmed = False
     account.updated_at = timezone.now()
     account.save(update_fields=["email", "email_confirmed", "updated_at"])
-    _record(AuditAction.ACCOUNT_EMAIL_CHANGED, account, request)
+    _record(AuditAction.ACCOUNT_EMAIL_CHANGED, account, request, previous_told=bool(previous and previous_confirmed))
     activation.schedule_activation_email(account)
+    if previous and previous_confirmed and previous.lower() != account.email.lower():
+        _queue(
+            "email_changed",
+            "Services en ligne de l'éducation nationale - changement de votre adresse mail",
+            previous,
+            {
+                "identifier": account.identifier,
+                "new_email": mask_email(account.email),
+                "changed_at": timezone.localtime(account.updated_at),
+                "establishment": account.establishment,
+            },
+            establishment=account.establishment,
+        )
     return account
+
+
+def mask_email(email: str) -> str:
+    """« p***@example.org »: enough for the owner to recognise it, not to hand it out."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
 
 
 @transaction.atomic
@@ -191,6 +224,42 @@ def account_resend_activation_by_user(*, account: Account | None, request=None) 
     if account is None or account.state != AccountState.ACTIVATING or not account.email:
         return
     activation.account_send_activation_email(account=account, request=request)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from, for the audit rows a background task writes on its behalf
+    (what `audit.record` reads from a request)."""
+
+    ip: str
+    path: str = ""
+    META: dict = field(default_factory=dict)
+
+    def get_full_path(self) -> str:
+        return self.path
+
+    @classmethod
+    def of(cls, request) -> "Origin":
+        ip = client_ip(request) if request is not None else ""
+        return cls(ip=ip, path=getattr(request, "path", ""), META={"REMOTE_ADDR": ip})
+
+
+def recovery_request_enqueue(*, kind: str, value: str, request=None) -> None:
+    """The request's whole work for « Mot de passe oublié » (kind "password": identifier or confirmed
+    address) and « Identifiant oublié » (kind "identifier": address): one task enqueued, the same
+    for every input. The task looks the accounts up, journals and mails."""
+    if kind not in RECOVERY_KINDS:
+        raise ValueError(f"unknown recovery kind {kind!r}")
+    origin = Origin.of(request)
+    process_recovery_request.enqueue(kind, value, origin.ip, origin.path)
+
+
+@task
+def process_recovery_request(kind: str, value: str, ip: str = "", path: str = "") -> None:
+    """The worker's side of « Mot de passe oublié » / « Identifiant oublié » (never logs the value)."""
+    origin = Origin(ip=ip, path=path, META={"REMOTE_ADDR": ip})
+    RECOVERY_KINDS[kind](value, request=origin)
+    logger.info("recovery request (%s) processed", kind)
 
 
 @transaction.atomic
@@ -210,7 +279,17 @@ def account_request_password_reset(*, login: str, request=None) -> None:
             account.save(update_fields=["reset_requested", "updated_at"])
         _record(AuditAction.ACCOUNT_RESET_REQUESTED, account, request)
         if account.email and account.email_confirmed:
-            transaction.on_commit(lambda pk=account.pk: _send_reset_email(pk))
+            _queue(
+                "reset",
+                "Services en ligne de l'éducation nationale - mot de passe oublié",
+                account.email,
+                {
+                    "identifier": account.identifier,
+                    "link": recovery.reset_url(account),
+                    "validity_hours": recovery.LINK_VALIDITY_HOURS,
+                },
+                establishment=account.establishment,
+            )
 
 
 @transaction.atomic
@@ -232,42 +311,30 @@ def account_send_identifier_reminder(*, email: str, request=None) -> None:
     for account in accounts:
         _record(AuditAction.ACCOUNT_IDENTIFIER_REMINDED, account, request)
     if accounts:
-        pks = [a.pk for a in accounts]
-        to = accounts[0].email
-        transaction.on_commit(lambda: _send_identifier_email(to, pks))
+        _queue(
+            "identifier",
+            "Services en ligne de l'éducation nationale - identifiant oublié",
+            accounts[0].email,
+            {"identifiers": sorted(a.identifier for a in accounts)},
+            establishment=accounts[0].establishment,
+        )
 
 
-def _login_url() -> str:
-    return settings.EDUCONNECT_SITE_URL.rstrip("/") + reverse("enduser:login")
+def _site_url(name: str) -> str:
+    return settings.EDUCONNECT_SITE_URL.rstrip("/") + reverse(name)
 
 
-def _send(template: str, subject: str, to: str, context: dict) -> None:
-    context = {**context, "login_url": _login_url()}
+def _queue(template: str, subject: str, to: str, context: dict, *, establishment=None) -> None:
+    """Render accounts/enduser/emails/<template>.txt/.html and put the mail in the outbox."""
+    context = {**context, "login_url": _site_url("enduser:login")}
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"accounts/enduser/emails/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
+        subject=subject, body=render_to_string(f"accounts/enduser/emails/{template}.txt", context), to=[to]
     )
     message.attach_alternative(render_to_string(f"accounts/enduser/emails/{template}.html", context), "text/html")
-    message.send()
+    mail.queue(message, kind=template, establishment=establishment)
 
 
-def _send_reset_email(pk: int) -> None:
-    account = Account.objects.select_related("establishment").get(pk=pk)
-    context = {
-        "identifier": account.identifier,
-        "link": recovery.reset_url(account),
-        "validity_hours": recovery.LINK_VALIDITY_HOURS,
-    }
-    _send("reset", "Services en ligne de l'éducation nationale - mot de passe oublié", account.email, context)
-
-
-def _send_identifier_email(to: str, pks: list[int]) -> None:
-    identifiers = list(Account.objects.filter(pk__in=pks).order_by("identifier").values_list("identifier", flat=True))
-    _send(
-        "identifier",
-        "Services en ligne de l'éducation nationale - identifiant oublié",
-        to,
-        {"identifiers": identifiers},
-    )
+RECOVERY_KINDS = {
+    "password": lambda value, request: account_request_password_reset(login=value, request=request),
+    "identifier": lambda value, request: account_send_identifier_reminder(email=value, request=request),
+}

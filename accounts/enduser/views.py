@@ -144,7 +144,7 @@ def home(request):
 @enduser_required
 def change_email(request):
     account = request.enduser
-    form = EmailForm(request.POST or None)
+    form = EmailForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         account = services.account_change_email(account=account, email=form.cleaned_data["email"], request=request)
         messages.success(

@@ -6,12 +6,24 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import Account, AccountKind, AccountState
+from accounts.parameters import audience_of
 from educonnect.text import fold
 
 from .table import WITH_PASSWORD, LetterCode
 
-STUDENTS = "eleves"
+STUDENTS = "eleves"  # = accounts.models.Audience values: the Paramètres address of each audience
 REPRESENTATIVES = "responsables"
+
+__all__ = [
+    "REPRESENTATIVES",
+    "STUDENTS",
+    "Letter",
+    "LetterHead",
+    "audience_of",
+    "letter_for_account",
+    "make_head",
+    "needs_state_change",
+]
 
 
 @dataclass(frozen=True)
@@ -63,10 +75,6 @@ class Letter:
 
 
 BLANK = Letter(code="", audience="", recipient="", identifier="")
-
-
-def audience_of(account: Account) -> str:
-    return STUDENTS if account.kind == AccountKind.STUDENT else REPRESENTATIVES
 
 
 def make_head(establishment, *, code: str, audience: str, urls: dict[str, str], date=None) -> LetterHead:

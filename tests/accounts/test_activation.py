@@ -20,9 +20,10 @@ def activate_url(account) -> str:
 
 
 @pytest.mark.django_db
-def test_c07_content_link_and_identifier(establishment):
+def test_c07_content_link_and_identifier(establishment, django_capture_on_commit_callbacks):
     account = AccountFactory(activating=True, identifier="celine.dupont114", student__establishment=establishment)
-    activation.send_activation_email(account)
+    with django_capture_on_commit_callbacks(execute=True):
+        activation.send_activation_email(account)
     message = mail.outbox[0]
     assert message.subject == "Services en ligne de l'éducation nationale - activation du compte"
     assert message.to == ["usager@example.org"]
@@ -36,9 +37,10 @@ def test_c07_content_link_and_identifier(establishment):
 
 
 @pytest.mark.django_db
-def test_c07_never_holds_a_password():
+def test_c07_never_holds_a_password(django_capture_on_commit_callbacks):
     account = AccountFactory(activating=True)
-    activation.send_activation_email(account)
+    with django_capture_on_commit_callbacks(execute=True):
+        activation.send_activation_email(account)
     assert CHOSEN_PASSWORD not in mail.outbox[0].body
     assert "mot de passe provisoire" not in mail.outbox[0].body
 

@@ -199,3 +199,56 @@ def test_staff_account_page_shows_the_request_until_completed(client, head, esta
     path = link_in(mails[0].body, "/compte/reinitialiser/")
     client.post(path, {"new_password1": NEW, "new_password2": NEW})
     assert shown() == "Non"
+
+
+def _request_footprint(client, data) -> tuple[list[str], list]:
+    """The SQL a forgotten-password POST runs (values blanked) and the tasks it enqueues."""
+    from django.db import connection
+    from django.tasks import default_task_backend
+    from django.test.utils import CaptureQueriesContext
+
+    default_task_backend.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(FORGOTTEN, data)
+    assert response.status_code == 200
+    statements = [re.sub(r"'[^']*'|\b\d+\b", "?", q["sql"]) for q in queries.captured_queries]
+    return statements, [(r.task.name, len(r.args)) for r in default_task_backend.results]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "field", "known", "unknown"),
+    [
+        ("password", "login", "usager.connu", "usager.inconnu"),
+        ("password", "login", "usager@example.org", "personne@example.org"),
+        ("identifier", "email", "usager@example.org", "personne@example.org"),
+    ],
+)
+def test_known_and_unknown_take_the_same_code_path_and_no_mail_leaves_in_the_request(
+    client, settings, django_capture_on_commit_callbacks, kind, field, known, unknown
+):
+    """The request only enqueues one task, the same for every input: no lookup of the account, no
+    journal, no mail in the request (the worker does them) — so its time cannot tell them apart."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    account = AccountFactory(activated=True, identifier="usager.connu")
+    with django_capture_on_commit_callbacks(execute=True):
+        known_sql, known_tasks = _request_footprint(client, {"kind": kind, field: known})
+        unknown_sql, unknown_tasks = _request_footprint(client, {"kind": kind, field: unknown})
+    assert known_sql == unknown_sql
+    assert not [q for q in known_sql if Account._meta.db_table in q or "educonnect_auditevent" in q]
+    assert known_tasks == unknown_tasks == [("process_recovery_request", 4)]
+    assert mail.outbox == []
+    account.refresh_from_db()
+    assert not account.reset_requested  # nothing done yet: the worker does it
+
+    from django.tasks import default_task_backend
+
+    (queued,) = default_task_backend.results  # the unknown one; the worker runs the known one:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        queued.task.call(*queued.args)  # unknown: nothing to do
+        assert mail.outbox == []
+        queued.task.call(kind, known, *queued.args[2:])
+    assert [m.to for m in mail.outbox] == [["usager@example.org"]]
+    event = AuditEvent.objects.get(target_id=str(account.pk))  # journaled by the worker, for the request's IP
+    assert event.ip_address == "127.0.0.1"

@@ -64,14 +64,15 @@ def test_email_change_goes_back_to_unconfirmed_and_is_confirmed_by_its_link(
 ):
     sign_in(client, parent_account.identifier, CHOSEN_PASSWORD)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("enduser:email"), {"email": "nouvelle@example.org"})
+        response = client.post(
+            reverse("enduser:email"), {"email": "nouvelle@example.org", "current_password": CHOSEN_PASSWORD}
+        )
     assert response.url == HOME
     parent_account.refresh_from_db()
     assert parent_account.email == "nouvelle@example.org"
     assert not parent_account.email_confirmed
     assert parent_account.state == AccountState.ACTIVATED  # an address change never un-activates
-    message = mail.outbox[0]
-    assert message.to == ["nouvelle@example.org"]
+    message = next(m for m in mail.outbox if m.to == ["nouvelle@example.org"])
     assert "confirmation de votre adresse mail" in message.subject
     assert AuditEvent.objects.filter(action=AuditAction.ACCOUNT_EMAIL_CHANGED).count() == 1
 
@@ -82,9 +83,55 @@ def test_email_change_goes_back_to_unconfirmed_and_is_confirmed_by_its_link(
 
 
 @pytest.mark.django_db
+def test_email_change_needs_the_current_password(client, parent_account, django_capture_on_commit_callbacks):
+    sign_in(client, parent_account.identifier, CHOSEN_PASSWORD)
+    for typed in ("", "pas le bon mot de passe"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("enduser:email"), {"email": "pirate@example.org", "current_password": typed})
+        assert response.status_code == 200
+        assert "current_password" in response.context["form"].errors
+    assert "Le mot de passe actuel est incorrect." in response.content.decode()
+    parent_account.refresh_from_db()
+    assert parent_account.email == "usager@example.org" and parent_account.email_confirmed
+    assert mail.outbox == []
+    assert not AuditEvent.objects.filter(action=AuditAction.ACCOUNT_EMAIL_CHANGED).exists()
+
+
+@pytest.mark.django_db
+def test_the_previous_address_is_told_of_the_change_and_how_to_react(
+    client, parent_account, django_capture_on_commit_callbacks
+):
+    sign_in(client, parent_account.identifier, CHOSEN_PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("enduser:email"), {"email": "nouvelle@example.org", "current_password": CHOSEN_PASSWORD})
+    assert sorted(m.to[0] for m in mail.outbox) == ["nouvelle@example.org", "usager@example.org"]
+    notice = next(m for m in mail.outbox if m.to == ["usager@example.org"])
+    assert notice.subject == "Services en ligne de l'éducation nationale - changement de votre adresse mail"
+    html = notice.alternatives[0].content
+    for body in (notice.body, html):
+        assert parent_account.identifier in body
+        assert "n***@example.org" in body and "nouvelle@example.org" not in body  # recognisable, not handed out
+        assert "Si vous n'êtes pas à l'origine de ce changement" in body
+        assert "contactez votre établissement" in body and parent_account.establishment.name in body
+        assert "/compte/connexion/" in body or reverse("enduser:login") in body
+    event = AuditEvent.objects.get(action=AuditAction.ACCOUNT_EMAIL_CHANGED)
+    assert event.details["previous_told"] is True
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_previous_address_is_not_written_to(client, parent_account, django_capture_on_commit_callbacks):
+    parent_account.email_confirmed = False
+    parent_account.save()
+    sign_in(client, parent_account.identifier, CHOSEN_PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("enduser:email"), {"email": "nouvelle@example.org", "current_password": CHOSEN_PASSWORD})
+    assert [m.to for m in mail.outbox] == [["nouvelle@example.org"]]  # maybe a typo: never confirmed as theirs
+
+
+@pytest.mark.django_db
 def test_invalid_email_is_refused(client, parent_account):
     sign_in(client, parent_account.identifier, CHOSEN_PASSWORD)
-    response = client.post(reverse("enduser:email"), {"email": "pas-une-adresse"})
+    response = client.post(reverse("enduser:email"), {"email": "pas-une-adresse", "current_password": CHOSEN_PASSWORD})
     assert response.status_code == 200
     parent_account.refresh_from_db()
     assert parent_account.email == "usager@example.org"

@@ -104,6 +104,7 @@ def test_jamier_notifies_3eme1_without_email_and_resets_an_identifier(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_screens_students_and_parameters(page, live_server, head, family, screenshot_dir, settings, local_site):
     settings.EDUCONNECT_PARAMETERS_URL_SCHEMES = ["https", "http"]  # the local test site speaks HTTP
+    settings.EDUCONNECT_SAFEFETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]  # « Vérifier » may reach it (loopback)
     login_as(page, live_server, head)
     page.goto(live_server.url + HOME + "eleves/")
     expect(page.get_by_role("heading", name="Gestion des comptes élèves")).to_be_visible()

@@ -34,11 +34,16 @@ def test_student_changes_address_and_password(page, live_server, establishment, 
 
     page.get_by_role("link", name="Modifier mon adresse mail").click()
     page.get_by_label("Nouvelle adresse mail").fill("paul.nouveau@example.org")
+    page.get_by_label("Mot de passe actuel").fill(CHOSEN_PASSWORD)
     shot("change-email")
+    page.set_viewport_size({"width": 390, "height": 900})
+    shot("change-email-390")
+    page.set_viewport_size({"width": 1400, "height": 1000})
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Adresse mail non confirmée")).to_be_visible()
-    assert mail.outbox[-1].to == ["paul.nouveau@example.org"]
-    link = re.search(r"(http://\S+/compte/activer/\S+/)", mail.outbox[-1].body).group(1)
+    assert sorted(m.to[0] for m in mail.outbox) == ["paul.nouveau@example.org", "usager@example.org"]
+    confirmation = next(m for m in mail.outbox if m.to == ["paul.nouveau@example.org"])
+    link = re.search(r"(http://\S+/compte/activer/\S+/)", confirmation.body).group(1)
     page.goto(link)
     expect(page.get_by_role("heading", name="Votre adresse mail est confirmée")).to_be_visible()
     assert Account.objects.get(pk=account.pk).email_confirmed

@@ -3,9 +3,12 @@
 import io
 
 import pytest
+from django.core import mail
 from pypdf import PdfReader
 
 from accounts.passwords import provisional_password
+from educonnect import mail as outbox
+from educonnect.models import OutgoingMail, OutgoingMailStatus
 from tests.factories import (
     AccountFactory,
     DivisionFactory,
@@ -24,6 +27,14 @@ def pdf_pages(pdf: bytes) -> list[str]:
 def password_of(account) -> str:
     account.refresh_from_db()
     return provisional_password(account)
+
+
+def deliver_queued() -> list:
+    """What the task worker does: send every mail waiting in the outbox; returns Django's test outbox."""
+    queued = OutgoingMail.objects.filter(status=OutgoingMailStatus.QUEUED).order_by("pk").values_list("pk", flat=True)
+    for pk in list(queued):
+        outbox.deliver(pk)
+    return mail.outbox
 
 
 @pytest.fixture(autouse=True)

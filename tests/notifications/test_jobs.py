@@ -3,17 +3,17 @@
 import datetime
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountState
-from notifications import jobs
+from educonnect.models import OutgoingMail, OutgoingMailStatus
+from notifications import jobs, services
 from notifications.models import EmailStatus, ItemStatus, JobStatus, NotificationJob
 from notifications.services import accounts_notify
 from tests.factories import AccountFactory, LegalRepresentativeFactory, StudentFactory
-from tests.notifications.conftest import password_of, pdf_pages
+from tests.notifications.conftest import deliver_queued, password_of, pdf_pages
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_above_the_threshold_a_job_is_enqueued(
     head, establishment, many_students, small_threshold, django_capture_on_commit_callbacks, monkeypatch
 ):
     enqueued = []
-    monkeypatch.setattr(jobs, "enqueue", enqueued.append)
+    monkeypatch.setattr(services, "enqueue", enqueued.append)
     job = start(head, establishment, many_students, "sheet", django_capture_on_commit_callbacks)
     assert job is not None and enqueued == [job]
     assert job.total == 7 and job.items.filter(status=ItemStatus.PENDING).count() == 7
@@ -81,7 +81,7 @@ def test_the_task_runs_the_job(
 def test_a_job_killed_half_way_resumes_and_sends_each_email_exactly_once(
     head, establishment, many_representatives, small_threshold, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(jobs, "enqueue", lambda job: None)
+    monkeypatch.setattr(services, "enqueue", lambda job: None)
     job = start(head, establishment, many_representatives, "email", django_capture_on_commit_callbacks)
     real_notify_one, calls = jobs.notify_one, []
 
@@ -96,44 +96,44 @@ def test_a_job_killed_half_way_resumes_and_sends_each_email_exactly_once(
         jobs.job_run(job.pk)
     job.refresh_from_db()
     assert job.processed == 4 and job.status == JobStatus.RUNNING  # 2 chunks committed, the third undone
-    assert len(mail.outbox) == 4
+    assert OutgoingMail.objects.count() == 4  # the undone chunk queued nothing
+    assert len(deliver_queued()) == 4
 
     monkeypatch.setattr(jobs, "notify_one", real_notify_one)
     with django_capture_on_commit_callbacks(execute=True):
         jobs.job_run(job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.processed == 7
-    recipients = sorted(m.to[0] for m in mail.outbox)
+    recipients = sorted(m.to[0] for m in deliver_queued())
     assert recipients == sorted(f"parent{i:02d}@example.org" for i in range(7))  # each exactly once
-    assert not job.items.exclude(email_status=EmailStatus.SENT).exists()
+    assert OutgoingMail.objects.filter(status=OutgoingMailStatus.SENT).count() == 7
     for account in many_representatives:
         account.refresh_from_db()
         assert account.state == AccountState.INFORMED
 
 
-def test_an_email_interrupted_after_commit_is_sent_on_resume_with_the_same_message_id(
+def test_an_email_refused_by_the_mailer_stays_queued_and_leaves_later_with_the_same_message_id(
     head, establishment, many_representatives, small_threshold, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(jobs, "enqueue", lambda job: None)
+    monkeypatch.setattr(services, "enqueue", lambda job: None)
     job = start(head, establishment, many_representatives[:4], "email", django_capture_on_commit_callbacks)
-    real_send = jobs.emails.send_emails
+    jobs.job_run(job.pk)
+    assert job.items.filter(email_status=EmailStatus.QUEUED).count() == 4
 
-    def mailer_down(messages):
+    def mailer_down(self, fail_silently=False):
         raise ConnectionError("SMTP down")
 
-    monkeypatch.setattr(jobs.emails, "send_emails", mailer_down)
-    with pytest.raises(ConnectionError), django_capture_on_commit_callbacks(execute=True):
-        jobs.job_run(job.pk)
-    assert mail.outbox == []
-    done = job.items.filter(status=ItemStatus.DONE)
-    assert done.count() >= 2 and done.filter(email_status=EmailStatus.QUEUED).count() == done.count()
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.EmailMessage.send", mailer_down)
+        assert deliver_queued() == []  # no exception reaches the caller
+    rows = OutgoingMail.objects.order_by("pk")
+    assert [(r.status, r.attempts) for r in rows] == [(OutgoingMailStatus.QUEUED, 1)] * 4
+    assert all("SMTP down" in r.last_error for r in rows)
 
-    monkeypatch.setattr(jobs.emails, "send_emails", real_send)
-    with django_capture_on_commit_callbacks(execute=True):
-        jobs.job_run(job.pk)
-    assert sorted(m.to[0] for m in mail.outbox) == [f"parent{i:02d}@example.org" for i in range(4)]
-    ids = {m.extra_headers["Message-ID"] for m in mail.outbox}
-    assert ids == {f"<notification-{item.public_id}@educonnect.invalid>" for item in job.items.all()}
+    sent = deliver_queued()
+    assert sorted(m.to[0] for m in sent) == [f"parent{i:02d}@example.org" for i in range(4)]
+    assert {m.extra_headers["Message-ID"] for m in sent} == {f"<{r.key}@educonnect.invalid>" for r in rows}
+    assert all(r.status == OutgoingMailStatus.SENT and r.body == "" for r in OutgoingMail.objects.all())
 
 
 def test_a_sheet_job_killed_half_way_keeps_every_password_for_the_pdf(
@@ -142,7 +142,7 @@ def test_a_sheet_job_killed_half_way_keeps_every_password_for_the_pdf(
     for account in many_students:  # informed: « avec réinitialisation » gives new passwords
         account.state, account.last_notified_at = AccountState.INFORMED, timezone.now()
         account.save()
-    monkeypatch.setattr(jobs, "enqueue", lambda job: None)
+    monkeypatch.setattr(services, "enqueue", lambda job: None)
     with django_capture_on_commit_callbacks(execute=True):
         job = accounts_notify(
             actor=head, establishment=establishment, accounts=many_students, channel="sheet", with_reset=True
@@ -171,7 +171,7 @@ def test_a_sheet_job_killed_half_way_keeps_every_password_for_the_pdf(
 
 @pytest.fixture
 def finished_job(head, establishment, many_students, small_threshold, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(jobs, "enqueue", lambda job: None)
+    monkeypatch.setattr(services, "enqueue", lambda job: None)
     job = start(head, establishment, many_students, "sheet", django_capture_on_commit_callbacks)
     return jobs.job_run(job.pk)
 
@@ -246,11 +246,11 @@ def test_purge_letters_command(finished_job, capsys):
 
 def test_resume_command_enqueues_unfinished_jobs(finished_job, monkeypatch, capsys):
     enqueued = []
-    monkeypatch.setattr(jobs, "enqueue", enqueued.append)
+    monkeypatch.setattr(services, "enqueue", enqueued.append)
     NotificationJob.objects.filter(pk=finished_job.pk).update(status=JobStatus.RUNNING)
     call_command("resume_notification_jobs")
     assert [j.pk for j in enqueued] == [finished_job.pk]
-    assert "1 notification(s) relancée(s)." in capsys.readouterr().out
+    assert "1 notification(s) relancée(s), 0 mail(s) remis en file d'envoi." in capsys.readouterr().out
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the DELEG-CE catalogue for later tests

@@ -1,12 +1,14 @@
 """accounts_notify: the action matrix, « Dernière information », audit, PDF and e-mails."""
 
+import re
+
 import pytest
 from django.core import mail
 
 from accounts.models import AccountState
-from educonnect.models import AuditAction, AuditEvent
+from educonnect.models import AuditAction, AuditEvent, OutgoingMail
 from notifications.services import accounts_notify
-from tests.notifications.conftest import password_of, pdf_pages
+from tests.notifications.conftest import deliver_queued, password_of, pdf_pages
 
 
 def notify(head, establishment, accounts, channel="sheet", with_reset=False):
@@ -64,7 +66,9 @@ def test_audit_row_per_account_without_password(head, establishment, students):
         assert not any(p in str(row.details) for p in passwords)
 
 
-def test_email_sends_html_and_text_after_commit(head, establishment, family, django_capture_on_commit_callbacks):
+def test_email_sends_html_and_text_after_commit_with_a_link_never_the_password(
+    head, establishment, family, django_capture_on_commit_callbacks, client
+):
     mother = family["mother"]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = notify(head, establishment, [mother], channel="email")
@@ -72,16 +76,22 @@ def test_email_sends_html_and_text_after_commit(head, establishment, family, dja
     assert result.notified == 1 and result.pdf is None
     for callback in callbacks:
         callback()
-    (message,) = mail.outbox
+    (message,) = deliver_queued()
     password = password_of(mother)
+    assert password  # the sheet would print it; the e-mail does not
     assert message.to == ["celine.dupont@example.org"]  # the SIECLE address of the representative
     assert message.subject == "Mise à disposition de services en ligne pour suivre la scolarité de votre enfant"
     html = message.alternatives[0].content
     for body in (message.body, html):
-        assert "celine.dupont114" in body and password in body
+        assert "celine.dupont114" in body and password not in body and password.lower() not in body.lower()
+        assert "/compte/reinitialiser/" in body and "ne sert qu'une fois" in body
         assert "Léa DUPONT (3EME1)" in body and "Enzo DUPONT (3EME2)" in body
         assert "La cheffe ou le chef d'établissement" in body
-    assert message.extra_headers["Message-ID"].startswith("<notification-")
+    row = OutgoingMail.objects.get()
+    assert message.extra_headers["Message-ID"] == f"<{row.key}@educonnect.invalid>"
+    link = re.search(r"http://\S+(/compte/reinitialiser/\S+/)", message.body).group(1)
+    page = client.get(link)
+    assert page.status_code == 200 and "Nouveau mot de passe" in page.content.decode()
 
 
 def test_email_without_address_is_skipped_and_listed(head, establishment, students, family):
@@ -98,7 +108,7 @@ def test_email_c04_for_activated_account_says_password_unchanged(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         notify(head, establishment, [students["emery"]], channel="email")
-    (message,) = mail.outbox
+    (message,) = deliver_queued()
     assert "Votre mot de passe est inchangé." in message.body
     assert "Mot de passe provisoire" not in message.body
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import AccountState
 from delegations.otp_services import otp_enrol_totp
 from educonnect.otp import NOT_ENROLLED_MESSAGE
-from notifications import jobs
+from notifications import services
 from notifications.models import JobStatus, NotificationJob
 from tests.factories import AccountFactory, StudentFactory
 from tests.notifications.conftest import password_of, pdf_pages
@@ -76,7 +76,7 @@ def test_email_notification_lists_the_accounts_without_address(client, head, stu
 @pytest.mark.usefixtures("on_intranet")
 def test_big_selection_goes_to_a_job_page(client, head, students, settings, monkeypatch):
     settings.EDUCONNECT_NOTIFY_SYNC_MAX = 2
-    monkeypatch.setattr(jobs, "enqueue", lambda job: None)
+    monkeypatch.setattr(services, "enqueue", lambda job: None)
     client.force_login(head)
     response = post(client, list(students.values()))
     job = NotificationJob.objects.get()

@@ -10,8 +10,8 @@ import threading
 import pytest
 from django.urls import reverse
 
+from accounts.models import NotificationAddress
 from educonnect.models import AuditAction, AuditEvent
-from notifications.models import NotificationAddress
 
 UAI = "0380111P"
 INDEX = reverse("parametres:index", kwargs={"uai": UAI})
@@ -54,6 +54,8 @@ def _setup(settings):
     # The local test server speaks plain HTTP; production accepts https only.
     settings.EDUCONNECT_PARAMETERS_URL_SCHEMES = ["https", "http"]
     settings.EDUCONNECT_PARAMETERS_CHECK_TIMEOUT = 2
+    # « Vérifier » refuses loopback addresses unless the deployment lists them (tests/test_safefetch).
+    settings.EDUCONNECT_SAFEFETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 
 
 def page_text(response) -> str:
@@ -134,7 +136,7 @@ def test_unreachable_address_is_refused(client, head, closed_port):
     client.force_login(head)
     response = client.post(VERIFY, {"audience": "responsables", "url": closed_port})
     assert response.status_code == 422
-    assert "ne répond pas" in page_text(response)
+    assert "L'adresse n'a pas pu être vérifiée" in page_text(response)
     assert not NotificationAddress.objects.filter(verified_at__isnull=False).exists()
 
 

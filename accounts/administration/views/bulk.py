@@ -23,7 +23,7 @@ from ... import matrix
 from ...exports import accounts_list
 from ...lists import SORT_PARAM, ListSpec, resolve_selection, selection_hidden_fields
 from ...models import Account, AccountState
-from ...resets import accounts_reset_passwords
+from ...resets import ResetRefused, accounts_reset_passwords
 from ..exports import representatives_list
 from ..listing import ADMIN_REPRESENTATIVES, ADMIN_STUDENTS, admin_student_accounts, representative_rows
 
@@ -133,9 +133,13 @@ def reset_passwords(request, establishment, population: str):
     context.update(allowed_count=len(allowed), refusals=outcome_summary(refused, "non réinitialisé"))
     if request.POST.get("confirm") != "1" or not allowed:
         return no_store(render(request, TEMPLATES + "reset_confirm.html", context))
-    results = accounts_reset_passwords(
-        actor=request.user, establishment=establishment, accounts=allowed, request=request
-    )
+    try:
+        results = accounts_reset_passwords(
+            actor=request.user, establishment=establishment, accounts=allowed, request=request
+        )
+    except ResetRefused as refused:  # reset meanwhile by another request: « déjà fait », nothing done
+        context.update(allowed_count=0, refusals=[reason for _, reason in refused.refusals])
+        return no_store(render(request, TEMPLATES + "reset_confirm.html", context, status=409))
     context["results"] = sorted(results, key=lambda r: (r.account.owner.last_name, r.account.owner.first_name))
     return no_store(render(request, TEMPLATES + "reset_result.html", context))
 

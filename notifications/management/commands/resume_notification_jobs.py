@@ -1,11 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from notifications.jobs import resume_unfinished
+from notifications.services import jobs_resume
 
 
 class Command(BaseCommand):
-    help = "Relance les notifications en masse interrompues (elles reprennent où elles s'étaient arrêtées)."
+    help = (
+        "Relance les notifications en masse interrompues (elles reprennent où elles s'étaient arrêtées) "
+        "et les mails restés en attente d'envoi. À lancer au démarrage du worker."
+    )
 
     def handle(self, *args, **options):
-        count = resume_unfinished()
-        self.stdout.write(f"{count} notification(s) relancée(s).")
+        jobs, mails = jobs_resume()
+        self.stdout.write(f"{jobs} notification(s) relancée(s), {mails} mail(s) remis en file d'envoi.")
