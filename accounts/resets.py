@@ -16,17 +16,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from delegations.models import Establishment
 from educonnect import audit, idempotency
 from educonnect.models import AuditAction, AuditEvent
-from educonnect.network import client_ip
 
 from .matrix import can_reset_password
 from .models import Account
-from .passwords import PROVISIONAL_FIELDS, issue_provisional_password, provisional_password
+from .passwords import PROVISIONAL_FIELDS, issue_provisional_password, provisional_password, write_provisional_passwords
 
 ALREADY_RESET = "Déjà fait : le mot de passe de ce compte vient d'être réinitialisé ({when}, par {who})."
 
@@ -53,45 +52,6 @@ def _owner_label(account: Account) -> str:
 def _check_establishment(establishment: Establishment, accounts: Iterable[Account]) -> None:
     if any(account.establishment_id != establishment.pk for account in accounts):
         raise ValueError("an account of another establishment was given")
-
-
-def _write_provisional_passwords(accounts: list[Account], *, now) -> None:
-    """One UPDATE per 500 accounts: the new tokens come in a VALUES list, every other field of
-    PROVISIONAL_FIELDS takes the same value for all (as issue_provisional_password set them on the
-    locked rows). Django's bulk_update would build a CASE of 500 branches for each of the 6 fields,
-    which made 1,000 resets take seconds. Works on PostgreSQL and SQLite (UPDATE … FROM)."""
-    if not accounts:
-        return
-    assert set(PROVISIONAL_FIELDS) == {
-        "provisional_password_encrypted",
-        "provisional_password_expires_at",
-        "password_hash",
-        "session_version",
-        "reset_requested",
-        "updated_at",
-    }, "update _write_provisional_passwords with PROVISIONAL_FIELDS"
-    expires = {a.provisional_password_expires_at for a in accounts}
-    assert len(expires) == 1, "one reset batch has one expiry"
-    table = connection.ops.quote_name(Account._meta.db_table)
-    column = {name: connection.ops.quote_name(Account._meta.get_field(name).column) for name in PROVISIONAL_FIELDS}
-    pk = connection.ops.quote_name(Account._meta.pk.column)
-    for start in range(0, len(accounts), 500):
-        batch = accounts[start : start + 500]
-        values = ", ".join(["(%s, %s)"] * len(batch))
-        sql = (
-            f"WITH new_tokens (account_id, token) AS (VALUES {values}) "  # noqa: S608 (placeholders only)
-            f"UPDATE {table} SET {column['provisional_password_encrypted']} = new_tokens.token, "
-            f"{column['provisional_password_expires_at']} = %s, {column['password_hash']} = '', "
-            f"{column['session_version']} = {column['session_version']} + 1, "
-            f"{column['reset_requested']} = %s, {column['updated_at']} = %s "
-            f"FROM new_tokens WHERE {table}.{pk} = new_tokens.account_id"
-        )
-        params = [item for a in batch for item in (a.pk, a.provisional_password_encrypted)]
-        params += [next(iter(expires)), False, now]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            if cursor.rowcount not in (-1, len(batch)):
-                raise RuntimeError("an account vanished during the reset")
 
 
 STALE_FORM = "Ce formulaire n'est plus valable : rechargez la page, puis recommencez."
@@ -204,26 +164,21 @@ def accounts_reset_passwords(
         for name in PROVISIONAL_FIELDS:
             setattr(account, name, getattr(fresh, name))
         results.append(ResetResult(account, password))
-    _write_provisional_passwords(list(locked.values()), now=now)
+    write_provisional_passwords(list(locked.values()), now=now)
 
-    actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
-    ip = (client_ip(request) or None) if request is not None else None
-    AuditEvent.objects.bulk_create(
+    audit.record_many(
         [
-            AuditEvent(
+            audit.build(
                 action=AuditAction.PASSWORD_RESET,
-                actor=actor if actor_ok else None,
-                actor_label=actor.get_username()[:200] if actor_ok else "",
+                actor=actor,
                 establishment=establishment,
-                target_type=Account._meta.model_name,
-                target_id=str(result.account.pk),
-                target_label=_owner_label(result.account)[:200],
-                ip_address=ip,
+                target=result.account,
+                target_label=_owner_label(result.account),
+                request=request,
                 details={"state": result.account.state, "bulk": True, "batch_size": len(results)},
             )
             for result in results
-        ],
-        batch_size=500,
+        ]
     )
     if claim is not None:
         idempotency.remember(claim, {"accounts": sorted(set(ids))})

@@ -9,7 +9,7 @@ from .network import client_ip
 FORBIDDEN_DETAIL_KEYS = {"password", "provisional_password", "new_password", "token", "secret", "otp"}
 
 
-def record(
+def build(
     *,
     action: AuditAction | str,
     actor=None,
@@ -20,6 +20,7 @@ def record(
     request=None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """The event, not yet saved (for `record_many`); refuses secrets in `details`."""
     details = dict(details or {})
     leaked = FORBIDDEN_DETAIL_KEYS & set(details)
     if leaked:
@@ -28,7 +29,7 @@ def record(
         actor = None
     if actor is not None and not actor_label:
         actor_label = actor.get_username()
-    return AuditEvent.objects.create(
+    return AuditEvent(
         action=str(action),
         actor=actor,
         actor_label=actor_label[:200],
@@ -39,3 +40,15 @@ def record(
         ip_address=client_ip(request) or None if request is not None else None,
         details=details,
     )
+
+
+def record(**fields) -> AuditEvent:
+    """Write one event (same keyword arguments as `build`)."""
+    event = build(**fields)
+    event.save()
+    return event
+
+
+def record_many(events: list[AuditEvent]) -> None:
+    """Write the events built with `build` in a few INSERTs (bulk actions: one row per account)."""
+    AuditEvent.objects.bulk_create(events, batch_size=500)

@@ -21,13 +21,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Account
-from educonnect import crypto, locks
+from educonnect import audit, crypto, locks
 
 from . import emails
 from .letters import letter_for_account, make_head, write_letters_pdf
 from .letters.content import audience_of
 from .models import Channel, EmailStatus, ItemStatus, JobStatus, NotificationJob, NotificationJobItem
-from .notify import ALREADY_NOTIFIED, NO_ADDRESS, NOTIFY_FIELDS, audit_notified, notified_since, notify_one, skip_entry
+from .notify import ALREADY_NOTIFIED, NO_ADDRESS, notified_event, notified_since, notify_one, save_notified, skip_entry
 from .selectors import accounts_for_letters, active_addresses
 
 logger = logging.getLogger(__name__)
@@ -127,10 +127,13 @@ def _process_chunk(job: NotificationJob) -> bool:
         }
         now = timezone.now()
         urls = active_addresses(job.establishment)
+        events, renewed = [], []
         for item in items:
             account = accounts[item.account_id]
             before = account.session_version
             code, password = notify_one(account, channel=job.channel, with_reset=job.with_reset, now=now)
+            if account.session_version != before:
+                renewed.append(account)
             item.status, item.letter, item.processed_at = ItemStatus.DONE, code, now
             item.password_encrypted = crypto.encrypt(password) if password and job.channel == Channel.SHEET else ""
             if job.channel == Channel.EMAIL:
@@ -139,17 +142,20 @@ def _process_chunk(job: NotificationJob) -> bool:
                 head = make_head(job.establishment, code=code, audience=audience_of(account), urls=urls)
                 letter = letter_for_account(account, code=code, password="")
                 emails.queue_letter_email(account, head, letter, establishment=job.establishment)
-            audit_notified(
-                actor=job.requested_by,
-                establishment=job.establishment,
-                account=account,
-                channel=job.channel,
-                with_reset=job.with_reset,
-                code=code,
-                renewed=account.session_version != before,
-                job=job,
+            events.append(
+                notified_event(
+                    actor=job.requested_by,
+                    establishment=job.establishment,
+                    account=account,
+                    channel=job.channel,
+                    with_reset=job.with_reset,
+                    code=code,
+                    renewed=account.session_version != before,
+                    job=job,
+                )
             )
-        Account.objects.bulk_update(list(accounts.values()), NOTIFY_FIELDS)
+        save_notified(list(accounts.values()), renewed=renewed, now=now)
+        audit.record_many(events)
         NotificationJobItem.objects.bulk_update(
             items, ["status", "letter", "processed_at", "password_encrypted", "email_status"]
         )

@@ -22,11 +22,11 @@ from .models import Audience, Channel, NotificationAddress, NotificationJob
 from .notify import (
     ALREADY_NOTIFIED,
     NO_ADDRESS,
-    NOTIFY_FIELDS,
     NotifyResult,
-    audit_notified,
+    notified_event,
     notified_since,
     notify_one,
+    save_notified,
     skip_entry,
 )
 from .selectors import accounts_for_letters, active_addresses
@@ -91,7 +91,7 @@ def _notify_now(*, actor, establishment, ids, channel, with_reset, request, sinc
     result = NotifyResult(channel=channel, with_reset=with_reset)
     urls = active_addresses(establishment)
     now = timezone.now()
-    pages, changed = [], []
+    pages, changed, renewed, events = [], [], [], []
     for account in accounts:
         if notified_since(account, since):
             result.skipped.append(skip_entry(account, ALREADY_NOTIFIED))
@@ -102,6 +102,8 @@ def _notify_now(*, actor, establishment, ids, channel, with_reset, request, sinc
         renewed_before = account.session_version
         code, password = notify_one(account, channel=channel, with_reset=with_reset, now=now)
         changed.append(account)
+        if account.session_version != renewed_before:
+            renewed.append(account)
         letter = letter_for_account(account, code=code, password=password)
         head = make_head(
             establishment, code=code, audience=audience_of(account), urls=urls, date=timezone.localdate(now)
@@ -110,18 +112,21 @@ def _notify_now(*, actor, establishment, ids, channel, with_reset, request, sinc
             emails.queue_letter_email(account, head, letter, establishment=establishment)
         else:
             pages.append((head, letter))
-        audit_notified(
-            actor=actor,
-            establishment=establishment,
-            account=account,
-            channel=channel,
-            with_reset=with_reset,
-            code=code,
-            renewed=account.session_version != renewed_before,
-            request=request,
+        events.append(
+            notified_event(
+                actor=actor,
+                establishment=establishment,
+                account=account,
+                channel=channel,
+                with_reset=with_reset,
+                code=code,
+                renewed=account.session_version != renewed_before,
+                request=request,
+            )
         )
         result.letters[code] += 1
-    Account.objects.bulk_update(changed, NOTIFY_FIELDS)
+    save_notified(changed, renewed=renewed, now=now)
+    audit.record_many(events)
     result.notified = len(changed)
     if pages:
         pages.sort(key=lambda page: page[1].sort_key)

@@ -70,16 +70,20 @@ class EstablishmentFactory(factory.django.DjangoModelFactory):
 
 DEMO_PASSWORD = "Demo-EduConnect-2026"
 CHOSEN_PASSWORD = "Mon-mot-de-passe-choisi-2026"
-_chosen_hash: list[str] = []
+_chosen_hashes: dict[tuple, str] = {}
 
 
 def chosen_password_hash() -> str:
-    """Argon2 hash of CHOSEN_PASSWORD, computed once per test run (Argon2 is slow on purpose)."""
-    if not _chosen_hash:
-        from django.contrib.auth.hashers import make_password
+    """Hash of CHOSEN_PASSWORD with the hasher in force, computed once per hasher and parameters
+    (Argon2 is slow on purpose; some tests switch to a faster hasher, whose hash must not be reused
+    where the real one is expected: it would be upgraded at the next sign-in)."""
+    from django.contrib.auth.hashers import get_hasher, make_password
 
-        _chosen_hash.append(make_password(CHOSEN_PASSWORD))
-    return _chosen_hash[0]
+    hasher = get_hasher()
+    key = (type(hasher), *(getattr(hasher, name, None) for name in ("time_cost", "memory_cost", "parallelism")))
+    if key not in _chosen_hashes:
+        _chosen_hashes[key] = make_password(CHOSEN_PASSWORD)
+    return _chosen_hashes[key]
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -26,7 +26,7 @@ from pypdf import PdfReader
 
 from accounts.enduser.views import signin_limiter
 from educonnect.models import AuditAction, AuditEvent
-from notifications import jobs
+from notifications import jobs, services
 from notifications.models import Channel, ItemStatus, JobStatus, NotificationJob
 from tests.factories import CHOSEN_PASSWORD, DEMO_PASSWORD, AccountFactory, EstablishmentFactory, UserFactory
 from tests.otp_helpers import totp_code
@@ -258,7 +258,8 @@ def test_a_job_taken_by_both_workers_at_once_notifies_each_account_once(stack, c
     job = jobs.job_create(
         actor=head, establishment=establishment, account_ids=[a.pk for a in accounts], channel=channel, with_reset=False
     )
-    jobs.enqueue(job)  # a second task for the same job (a resumed job): both workers run it at once
+    services.enqueue(job)
+    services.enqueue(job)  # a second task for the same job (a resumed job): both workers run it at once
     job = _wait_for_job(job)
     assert job.status == JobStatus.DONE
     assert job.processed == job.total == 60
