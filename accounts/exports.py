@@ -18,6 +18,7 @@ from educonnect import audit
 from educonnect.models import AuditAction
 from educonnect.pdf import render_pdf
 
+from . import display
 from .models import Account
 from .passwords import provisional_password
 
@@ -66,7 +67,7 @@ def accounts_csv(rows: list[ListedAccount]) -> bytes:
             [
                 neutralise(cell)
                 for cell in (
-                    f"{student.last_name} {student.first_name}",
+                    display.list_name(student.first_name, student.last_name),
                     student.last_name,
                     student.first_name,
                     row.division,

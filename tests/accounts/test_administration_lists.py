@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AccountOrigin
 from accounts.passwords import provisional_password
@@ -33,7 +34,8 @@ def table_rows(response) -> list[str]:
     body = page_text(response)
     tbody = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = []
-    for row in re.findall(r"<tr id=\"row-\d+\">(.*?)</tr>", tbody, flags=re.S):
+    # Representatives' rows are « row-<link id> », students' « account-<account id> ».
+    for row in re.findall(r"<tr id=\"(?:row|account)-\d+\">(.*?)</tr>", tbody, flags=re.S):
         cells = [re.sub(r"<[^>]+>", " ", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
         rows.append(" | ".join(" ".join(cell.split()) for cell in cells[1:-1]))
     return rows
@@ -162,13 +164,29 @@ def test_students_list_columns_and_eye(client, head, family):
 
 def test_list_remembers_the_search_for_back_to_list(client, head, family):
     client.force_login(head)
-    client.get(REPS, {"q": "goulan"})
-    page = page_text(
-        client.get(
-            reverse("administration:representative", kwargs={"uai": "0380111P", "account_id": family["goulan"].pk})
-        )
+    listing = page_text(client.get(REPS, {"q": "goulan"}))
+    account_url = reverse(
+        "administration:representative", kwargs={"uai": "0380111P", "account_id": family["goulan"].pk}
     )
+    links = re.findall(rf'href="({re.escape(account_url)}[^"]*)"', listing)  # his rows' eye links (two children)
+    assert len(links) == 2 and links[0] == links[1]
+    eye = links[0]
+    page = page_text(client.get(eye))
     assert f'href="{REPS}?q=goulan"' in page
+    # An action on the account page comes back to it without the link's parameter: still remembered.
+    assert f'href="{REPS}?q=goulan"' in page_text(client.get(account_url))
+
+
+def test_a_list_request_writes_nothing(client, head, family, django_assert_num_queries):
+    """Searching reads: session, user with rights, the page (the classes and MEFs are cached per import)."""
+    establishment = family["goulan"].establishment
+    establishment.siecle_imported_at = timezone.now()
+    establishment.save(update_fields=["siecle_imported_at"])
+    client.force_login(head)
+    for url in (REPS, STUDENTS):
+        client.get(url, {"q": "sabrier"})
+        with django_assert_num_queries(3):
+            assert client.get(url, {"q": "goulan"}).status_code == 200
 
 
 # Bulk actions -------------------------------------------------------------------------------------
@@ -185,7 +203,8 @@ def test_bulk_reset_reports_per_state_and_skips_not_informed(client, head, famil
     data = {"select_all": "1", "q": "sabrier"}
     confirm = plain(client.post(bulk_url("representatives", "reset"), data))
     assert "2 comptes sélectionnés" in confirm
-    assert "1 compte non réinitialisé : Non activé - non informé" in confirm
+    assert "1 compte sera traité, 1 ne peut pas l'être" in confirm
+    assert "1 compte : Ce compte n'a pas encore été notifié (« Non activé - non informé »)" in confirm
     famer_before = family["famer"].provisional_password_encrypted
     response = client.post(bulk_url("representatives", "reset"), {**data, "confirm": "1"})
     body = page_text(response)
@@ -196,7 +215,8 @@ def test_bulk_reset_reports_per_state_and_skips_not_informed(client, head, famil
     assert goulan.state == "active"
     family["famer"].refresh_from_db()
     assert family["famer"].provisional_password_encrypted == famer_before
-    assert "1 compte non réinitialisé : Non activé - non informé" in body
+    assert "1 compte n'a pas été traité" in body
+    assert "1 compte : Ce compte n'a pas encore été notifié (« Non activé - non informé »)" in body
     assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_RESET).count() == 1
 
 
@@ -223,7 +243,7 @@ def test_bulk_list_representatives_pdf_and_csv(client, head, family):
     client.force_login(head)
     data = {"select_all": "1", "q": "sabrier"}
     choose = page_text(client.post(bulk_url("representatives", "list"), data))
-    assert "Imprimer la liste (format PDF)" in choose
+    assert "Liste des représentants légaux (format pdf)" in choose
     pdf = client.post(bulk_url("representatives", "list"), {**data, "format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")

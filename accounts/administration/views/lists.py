@@ -1,14 +1,20 @@
 """The two lists: Représentants légaux, Élèves (filters without reload, sort, pagination, selection)."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from delegations.permissions import Right
+
 from ...lists import build_list
+from ...lists.students import ADMINISTRATION_STUDENTS, ROW_VALUES, student_rows
 from ...models import AccountKind
+from ...selectors import student_account_values
 from ..access import administration_view, no_store
-from ..listing import ADMIN_REPRESENTATIVES, ADMIN_STUDENTS, admin_student_accounts, representative_rows
-from .accounts import remember_search
+from ..listing import ADMIN_REPRESENTATIVES, representative_rows
+from .accounts import BACK_PARAM
 
 TEMPLATE = "accounts/administration/list.html"
 
@@ -17,9 +23,11 @@ def is_partial(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _render(request, establishment, *, kind: AccountKind, spec, queryset):
-    remember_search(request, establishment, kind)
-    listing = build_list(spec, queryset, request.GET, form_kwargs={"establishment": establishment})
+STUDENT_COLUMNS = frozenset(column.key for column in ADMINISTRATION_STUDENTS.columns)
+
+
+def _render(request, establishment, *, kind: AccountKind, spec, queryset, rows=None):
+    listing = build_list(spec, queryset, request.GET, form_kwargs={"establishment": establishment}, rows=rows)
     is_representatives = kind == AccountKind.REPRESENTATIVE
     population = "representatives" if is_representatives else "students"
     context = {
@@ -30,6 +38,10 @@ def _render(request, establishment, *, kind: AccountKind, spec, queryset):
         "listing": listing,
         "form": listing.form,
         "rows": listing.rows,
+        "module": "administration",
+        # Appended to each row's eye link: the account page's « Retour à la liste » relaunches this search.
+        "back_param": urlencode({BACK_PARAM: listing.current_querystring}) if listing.current_querystring else "",
+        "columns": STUDENT_COLUMNS,
         "list_url": reverse(f"administration:{population}", args=[establishment.uai]),
         "bulk_urls": {
             action: reverse(f"administration:{population}_{action}", args=[establishment.uai])
@@ -50,5 +62,12 @@ def representatives(request, establishment):
 @require_GET
 @administration_view
 def students(request, establishment):
-    rows = admin_student_accounts(request.user, establishment)
-    return _render(request, establishment, kind=AccountKind.STUDENT, spec=ADMIN_STUDENTS, queryset=rows)
+    values = student_account_values(request.user, establishment, right=Right.ADMINISTRATION, fields=ROW_VALUES)
+    return _render(
+        request,
+        establishment,
+        kind=AccountKind.STUDENT,
+        spec=ADMINISTRATION_STUDENTS,
+        queryset=values,
+        rows=lambda page: student_rows(establishment, page),
+    )
