@@ -5,15 +5,7 @@ from django.db.models import F, QuerySet
 from delegations.models import Establishment
 from delegations.permissions import Right, has_right
 
-from .models import Account, AccountKind, Student
-
-
-def students_visible_to(user, establishment: Establishment, *, right: Right = Right.TROUBLESHOOTING) -> QuerySet:
-    """Active students of `establishment`, or nothing when `user` holds no `right` there."""
-    if not has_right(user, establishment, right):
-        return Student.objects.none()
-    return Student.objects.filter(establishment=establishment, is_active=True)
-
+from .models import Account, AccountKind
 
 # What a row of the lists, a reset and an export read (fewer columns: a lighter query and lighter rows).
 ROW_FIELDS = (

@@ -53,7 +53,6 @@ def build_establishment(
     from accounts.identifiers import identifier_base
     from accounts.models import Account, AccountKind, AccountState, Division, Mef, Student
     from delegations.models import Academie, Establishment
-    from educonnect import crypto
     from educonnect.text import fold
 
     rng = random.Random(seed)
@@ -110,21 +109,16 @@ def build_establishment(
     accounts = []
     for student in created:
         state = rng.choice(states)
-        provisional = state in (AccountState.NOT_INFORMED, AccountState.INFORMED)
         accounts.append(
-            Account(
-                identifier=f"{identifier_base(student.first_name, student.last_name)}.{uai.lower()}{student.pk}",
+            bench_account(
+                f"{identifier_base(student.first_name, student.last_name)}.{uai.lower()}{student.pk}",
+                state,
+                now=now,
+                expires=expires,
+                email=f"eleve{student.pk}@example.org",
                 kind=AccountKind.STUDENT,
                 establishment=establishment,
                 student=student,
-                state=state,
-                provisional_password_encrypted=crypto.encrypt(crypto.generate_provisional_password())
-                if provisional
-                else "",
-                provisional_password_expires_at=expires if provisional else None,
-                password_hash="" if provisional else "argon2$bench$not-a-real-hash",
-                last_notified_at=None if state == AccountState.NOT_INFORMED else now,
-                email="" if provisional else f"eleve{student.pk}@example.org",
             )
         )
     Account.objects.bulk_create(accounts, batch_size=1000)
@@ -138,7 +132,6 @@ def build_representatives(establishment, students, rng, *, now, expires):
     """One or two legal representatives per student, each with an account (mixed states)."""
     from accounts.identifiers import identifier_base
     from accounts.models import Account, AccountKind, AccountState, LegalRepresentative, Responsibility
-    from educonnect import crypto
     from educonnect.text import fold
 
     people = []
@@ -170,24 +163,38 @@ def build_representatives(establishment, students, rng, *, now, expires):
     accounts = []
     for rep in created:
         state = rng.choice([AccountState.INFORMED] * 5 + [AccountState.NOT_INFORMED, AccountState.ACTIVATED])
-        provisional = state != AccountState.ACTIVATED
         accounts.append(
-            Account(
-                identifier=f"{identifier_base(rep.first_name, rep.last_name)}.r{rep.pk}",
+            bench_account(
+                f"{identifier_base(rep.first_name, rep.last_name)}.r{rep.pk}",
+                state,
+                now=now,
+                expires=expires,
+                email=f"parent{rep.pk}@example.org",
                 kind=AccountKind.REPRESENTATIVE,
                 establishment=establishment,
                 representative=rep,
-                state=state,
-                provisional_password_encrypted=crypto.encrypt(crypto.generate_provisional_password())
-                if provisional
-                else "",
-                provisional_password_expires_at=expires if provisional else None,
-                password_hash="" if provisional else "argon2$bench$not-a-real-hash",
-                last_notified_at=None if state == AccountState.NOT_INFORMED else now,
-                email="" if provisional else f"parent{rep.pk}@example.org",
             )
         )
     Account.objects.bulk_create(accounts, batch_size=1000)
+
+
+def bench_account(identifier: str, state, *, now, expires, email: str, **owner):
+    """An unsaved account in `state`: a provisional password (encrypted, as the import leaves it)
+    until activated, then an e-mail address and a chosen password instead."""
+    from accounts.models import Account, AccountState
+    from educonnect import crypto
+
+    provisional = state in (AccountState.NOT_INFORMED, AccountState.INFORMED)
+    return Account(
+        identifier=identifier,
+        state=state,
+        provisional_password_encrypted=crypto.encrypt(crypto.generate_provisional_password()) if provisional else "",
+        provisional_password_expires_at=expires if provisional else None,
+        password_hash="" if provisional else "argon2$bench$not-a-real-hash",
+        last_notified_at=None if state == AccountState.NOT_INFORMED else now,
+        email="" if provisional else email,
+        **owner,
+    )
 
 
 def analyze():

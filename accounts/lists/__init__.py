@@ -50,10 +50,6 @@ class ListFilterForm(forms.Form):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         raise NotImplementedError
 
-    @property
-    def is_filtered(self) -> bool:
-        return self.is_valid() and any(self.cleaned_data.get(name) for name in self.fields)
-
     def apply(self, queryset: QuerySet) -> QuerySet:
         if not self.is_valid():
             return queryset.none()

@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from delegations.permissions import Right, abilities, get_establishment_for
 
 from ..lists import build_list
+from ..lists.bulk import ResetLine
 from ..lists.students import ROW_VALUES, TROUBLESHOOTING_STUDENTS, student_rows
 from ..resets import ResetRefused, account_reset_password
 from ..selectors import student_account_values, student_accounts_visible_to
@@ -142,8 +143,10 @@ def reset_password(request, uai, account_id):
         if is_partial(request):
             return no_store(render(request, TEMPLATES + "reset_done.html#refused_fragment", context))
         return no_store(render(request, TEMPLATES + "reset_confirm.html", context, status=409))
-    context["row"] = student_row(request, establishment, account.pk, password)
-    context["password_rows"] = [context["row"]]
+    row = context["row"] = student_row(request, establishment, account.pk, password)
+    context["lines"] = [ResetLine(row.list_name, row.division, row.identifier, password, row.state)]
+    context["list_ids"] = str(row.pk)
+    context["list_action_url"] = reverse("troubleshooting:list_accounts", args=[establishment.uai])
     if is_partial(request):
         return no_store(render(request, TEMPLATES + "reset_done.html#done_fragment", context))
     return no_store(render(request, TEMPLATES + "reset_done.html", context))

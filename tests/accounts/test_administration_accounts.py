@@ -214,7 +214,7 @@ def test_reset_identifier_is_allowed_in_every_state_and_the_old_one_stops_at_onc
 
 
 def test_reset_identifier_skips_identifiers_taken_anywhere(head, establishment, other_establishment):
-    from accounts.identity import account_reset_identifier
+    from accounts.identifier_reset import account_reset_identifier
 
     AccountFactory(student=StudentFactory(establishment=other_establishment), identifier="paul.dubois1")
     account = AccountFactory(student=StudentFactory(establishment=establishment), identifier="paul.dubois")
@@ -222,7 +222,7 @@ def test_reset_identifier_skips_identifiers_taken_anywhere(head, establishment, 
 
 
 def test_reset_identifier_refuses_an_account_of_another_establishment(head, establishment, other_establishment):
-    from accounts.identity import account_reset_identifier
+    from accounts.identifier_reset import account_reset_identifier
 
     foreign = AccountFactory(student=StudentFactory(establishment=other_establishment))
     with pytest.raises(Account.DoesNotExist):

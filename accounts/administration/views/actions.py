@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from ... import matrix
 from ...activation import ActivationError, account_send_activation_email
-from ...identity import IdentifierResetRefused, account_reset_identifier
+from ...identifier_reset import IdentifierResetRefused, account_reset_identifier
 from ...models import AccountKind
 from ...resets import ResetRefused, account_reset_password
 from ..access import administration_view, get_account_for, no_store
