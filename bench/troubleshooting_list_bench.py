@@ -60,6 +60,12 @@ def median_ms(samples):
     return statistics.median(samples) * 1000
 
 
+def backend_cpu_ms(pid: int) -> float:
+    """CPU time used so far by the PostgreSQL backend `pid` (local server: /proc)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def rows_shown(label: str, html: str) -> int:
     """The rows of a rendered list page (a checkbox per row, on every side)."""
     marker = 'class="action-select"' if label == "admin changelist" else 'name="selection" value="'
@@ -113,14 +119,22 @@ def main():
                     client.get(url, {"q": query}, headers=headers)
                 counts[label] = len(queries)
             samples = {label: [] for label in chosen}
+            python_cpu = {label: [] for label in chosen}
+            pg_cpu = dict.fromkeys(chosen, 0.0)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backend = cursor.fetchone()[0]
             for _ in range(10):  # warm-up
                 for url, headers in chosen.values():
                     client.get(url, {"q": query}, headers=headers)
             for _ in range(ITERATIONS):
                 for label, (url, headers) in chosen.items():
-                    t = time.perf_counter()
+                    pg_before = backend_cpu_ms(backend)
+                    t, cpu = time.perf_counter(), time.process_time()
                     client.get(url, {"q": query}, headers=headers)
                     samples[label].append(time.perf_counter() - t)
+                    python_cpu[label].append(time.process_time() - cpu)
+                    pg_cpu[label] += backend_cpu_ms(backend) - pg_before
             matches = Student.objects.filter(
                 establishment=establishment, is_active=True, search_text__contains=query.split()[0]
             ).count()
@@ -132,7 +146,8 @@ def main():
                 print(
                     f"  {label:28s} median {median:6.1f} ms   p90 "
                     f"{sorted(samples[label])[int(ITERATIONS * 0.9)] * 1000:6.1f} ms   {counts[label]:2d} queries"
-                    f"   {shown[label]:2d} rows shown"
+                    f"   {shown[label]:2d} rows shown   CPU: Python median {median_ms(python_cpu[label]):5.1f} ms"
+                    f" + PostgreSQL mean {pg_cpu[label] / ITERATIONS:4.1f} ms"
                 )
                 if label != "admin changelist":
                     budget_ok = budget_ok and median <= 50 and counts[label] <= 4
