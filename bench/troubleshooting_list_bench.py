@@ -8,6 +8,7 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from depannage_common import ROOT, build_establishment, head_of, start  # noqa: F401  (sets sys.path)
 
@@ -62,7 +63,7 @@ def median_ms(samples):
 
 def backend_cpu_ms(pid: int) -> float:
     """CPU time used so far by the PostgreSQL backend `pid` (local server: /proc)."""
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
