@@ -11,6 +11,14 @@ from tests.factories import (
     catalogue_service,
 )
 
+# Fixture modules shared by several folders (tests/accounts, tests/notifications, tests/browser):
+# registered here, so a test asks for a fixture by its name and never imports it.
+pytest_plugins = [
+    "tests.accounts.administration_support",
+    "tests.accounts.enduser_support",
+    "tests.notifications.site_support",
+]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):

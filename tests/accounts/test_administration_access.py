@@ -1,4 +1,3 @@
-# ruff: noqa: F811 — pytest fixtures imported from tests.accounts.administration_fixtures
 """Who gets into « ÉduConnect - Administration des comptes »: the role × URL matrix, the OTP gate,
 Accueil and « Choisir un établissement »."""
 
@@ -8,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from delegations.models import Assignment
-from tests.accounts.administration_fixtures import family, on_intranet  # noqa: F401
 from tests.factories import AssignmentFactory, EstablishmentFactory, UserFactory
 
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 — pytest fixtures imported from tests.accounts.administration_fixtures
 """Account pages of the administration module and their single-account actions."""
 
 import html
@@ -9,7 +8,6 @@ from django.urls import reverse
 from accounts.models import Account, AccountState
 from accounts.passwords import provisional_password
 from educonnect.models import AuditAction, AuditEvent
-from tests.accounts.administration_fixtures import class_3eme1, family, on_intranet  # noqa: F401
 from tests.factories import AccountFactory, StudentFactory
 
 pytestmark = pytest.mark.usefixtures("on_intranet")
@@ -249,7 +247,7 @@ def test_account_page_query_count_does_not_grow_with_linked_students(client, hea
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.accounts.administration_fixtures import representative_account
+    from tests.accounts.administration_support import representative_account
 
     children = [AccountFactory(student=StudentFactory(establishment=establishment)).student for _ in range(2)]
     parent = representative_account(establishment, "MOREAU", "Anne", children)

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 — pytest fixtures imported from tests.accounts.administration_fixtures
 """Browser journey: Mme JAMIER filters the legal representatives « sans adresse mail » in 3EME1,
 selects them all, (re)notifies them by printable sheet and gets the PDF; then opens a parent's page
 and resets the identifier. Every screen of the module is photographed on the way."""
@@ -13,9 +12,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts.models import AccountState
-from tests.accounts.administration_fixtures import class_3eme1, family  # noqa: F401
 from tests.browser.helpers import login_as
-from tests.notifications.test_parametres_screen import local_site  # noqa: F401
 
 HOME = "/administration/0380111P/"
 
