@@ -118,16 +118,18 @@ def test_screens_students_and_parameters(page, live_server, head, family, screen
     page.get_by_role("link", name="Élèves", exact=True).first.click()
     page.locator('label[for="select-all"]').click()
     page.get_by_role("button", name="Réinitialiser les mots de passe").click()
-    expect(page.get_by_text("Êtes-vous sûr de vouloir réinitialiser le mot de passe de 2 comptes ?")).to_be_visible()
+    expect(
+        page.get_by_text("Êtes-vous sûr de vouloir réinitialiser le mot de passe de ces 2 comptes ?")
+    ).to_be_visible()
     shot(page, screenshot_dir, "bulk-reset-confirm")
     page.get_by_role("button", name="Confirmer").click()
-    expect(page.get_by_text("Les mots de passe de 2 comptes ont bien été réinitialisés.")).to_be_visible()
+    expect(page.get_by_text("Les mots de passe de 2 élèves ont bien été réinitialisés.")).to_be_visible()
     shot(page, screenshot_dir, "bulk-reset-result")
 
     page.get_by_role("link", name="Retour à la liste").click()
     page.locator('label[for="select-all"]').click()
     page.get_by_role("button", name="Lister les comptes").click()
-    expect(page.get_by_text("Imprimer la liste (format PDF)")).to_be_visible()
+    expect(page.get_by_text("Liste des élèves (format pdf)")).to_be_visible()
     shot(page, screenshot_dir, "list-choose")
 
     page.get_by_role("link", name="Paramètres", exact=True).first.click()
