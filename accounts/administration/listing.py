@@ -77,6 +77,7 @@ ADMIN_REPRESENTATIVES = ListSpec(
     per_page=50,
     noun_singular="représentant légal",
     noun_plural="représentants légaux",
+    selection_label="représentants légaux sélectionnés",
 )
 
 

@@ -110,6 +110,8 @@ class ListSpec:
     tie_breaker: str = "pk"
     noun_singular: str = "élève"
     noun_plural: str = "élèves"
+    # After the live count of ticked rows: « 3 élèves sélectionnés sur 120 ».
+    selection_label: str = "élèves sélectionnés"
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key and c.sortable), None)

@@ -79,6 +79,7 @@ TROUBLESHOOTING_STUDENTS = ListSpec(
     ),
     filter_form=StudentAccountFilterForm,
     default_sort="eleve",
+    selection_label="élève(s) sélectionné(s)",  # the troubleshooting module's wording
 )
 ADMINISTRATION_STUDENTS = ListSpec(
     columns=(

@@ -68,6 +68,14 @@ def students_context(request, establishment) -> dict:
         "listing": listing,
         "form": listing.form,
         "rows": listing.rows,
+        "bulk_actions": [
+            {"label": "Lister les comptes", "url": reverse("troubleshooting:list_accounts", args=[establishment.uai])},
+            {
+                "label": "Réinitialiser les mots de passe",
+                "url": reverse("troubleshooting:bulk_reset", args=[establishment.uai]),
+                "primary": True,
+            },
+        ],
     }
 
 

@@ -23,6 +23,11 @@ def is_partial(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
+BULK_ACTIONS = [
+    ("notify", "(Re)notifier les comptes", True),
+    ("list", "Lister les comptes", False),
+    ("reset", "Réinitialiser les mots de passe", False),
+]
 STUDENT_COLUMNS = frozenset(column.key for column in ADMINISTRATION_STUDENTS.columns)
 
 
@@ -43,10 +48,19 @@ def _render(request, establishment, *, kind: AccountKind, spec, queryset, rows=N
         "back_param": urlencode({BACK_PARAM: listing.current_querystring}) if listing.current_querystring else "",
         "columns": STUDENT_COLUMNS,
         "list_url": reverse(f"administration:{population}", args=[establishment.uai]),
-        "bulk_urls": {
-            action: reverse(f"administration:{population}_{action}", args=[establishment.uai])
-            for action in ("notify", "list", "reset")
-        },
+        "bulk_actions": [
+            {
+                "label": label,
+                "url": reverse(f"administration:{population}_{action}", args=[establishment.uai]),
+                "primary": primary,
+            }
+            for action, label, primary in BULK_ACTIONS
+        ],
+        "table_template": (
+            "accounts/administration/representatives_table.html"
+            if is_representatives
+            else "accounts/lists/student_table.html"
+        ),
     }
     template = f"{TEMPLATE}#results" if is_partial(request) else TEMPLATE
     return no_store(render(request, template, context))
