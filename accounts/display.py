@@ -11,8 +11,9 @@ One vocabulary, so the same state has the same colour everywhere and a name is s
   `person_name` (« Prénom NOM », with the civility when given) in sentences, banners, headings
   and letters. Files (CSV) give `list_name` in their « Élève » column and the name fields as
   recorded in their « Nom » / « Prénom » columns (data for a spreadsheet, not display).
-- **Dates**: `day` (« 07-09-2022 », the format of the account fields in the guides), or
-  « Non renseignée » when there is none.
+- **Dates**: `day` (« 07-09-2022 », the format of the account fields and list columns in the
+  guides), or « Non renseignée » when there is none; in a sentence or a document's header,
+  `text_day` (« le 22/09/2022 ») and `text_moment` (« 22/09/2022 à 14:05 »).
 - **French plurals**: `plural(3, "compte")` → « 3 comptes »; 0 and 1 take the singular.
 """
 
@@ -36,6 +37,8 @@ __all__ = [
     "plural_word",
     "state_badge_class",
     "state_label",
+    "text_day",
+    "text_moment",
 ]
 
 STATE_BADGE_CLASSES = {
@@ -76,6 +79,18 @@ def day(value: datetime.date | datetime.datetime | None, unknown: str = UNKNOWN_
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
     return value.strftime("%d-%m-%Y")
+
+
+def text_day(value: datetime.date | datetime.datetime) -> str:
+    """« 22/09/2022 », inside a sentence."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def text_moment(value: datetime.datetime) -> str:
+    """« 22/09/2022 à 14:05 » (local time), inside a sentence."""
+    return timezone.localtime(value).strftime("%d/%m/%Y à %H:%M")
 
 
 def plural_word(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -22,6 +22,18 @@ def day(value, unknown: str = display.UNKNOWN_DAY):
 
 
 @register.filter
+def text_day(value):
+    """22/09/2022, inside a sentence."""
+    return display.text_day(value) if value else ""
+
+
+@register.filter
+def text_moment(value):
+    """22/09/2022 à 14:05, inside a sentence."""
+    return display.text_moment(value) if value else ""
+
+
+@register.filter
 def list_name(person) -> str:
     """« DUBOIS Paul »."""
     return display.list_name_of(person)

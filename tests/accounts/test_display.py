@@ -66,6 +66,8 @@ def test_days_and_plurals():
     assert display.day(None) == "Non renseignée"
     moment = timezone.make_aware(datetime.datetime(2022, 9, 16, 23, 30), datetime.UTC)
     assert display.day(moment) == timezone.localtime(moment).strftime("%d-%m-%Y")
+    assert display.text_day(datetime.date(2022, 9, 22)) == "22/09/2022"
+    assert display.text_moment(moment) == timezone.localtime(moment).strftime("%d/%m/%Y à %H:%M")
     assert [display.plural(n, "compte") for n in (0, 1, 2)] == ["0 compte", "1 compte", "2 comptes"]
     assert display.plural(2, "représentant légal", "représentants légaux") == "2 représentants légaux"
 
