@@ -18,6 +18,7 @@ from educonnect import audit
 from educonnect.models import AuditAction
 from educonnect.pdf import render_pdf
 
+from . import display
 from .models import Account
 from .passwords import provisional_password
 
@@ -27,7 +28,7 @@ CSV_HEADER = ["Élève", "Nom", "Prénom", "Classe", "MEF", "Identifiant", "Mot 
 
 
 @dataclass(frozen=True)
-class ListedAccount:
+class StudentLine:
     account: Account
     password: str | None
 
@@ -41,11 +42,10 @@ class ListedAccount:
         return division.code if division else ""
 
 
-def listed(accounts: Iterable[Account], passwords: dict[int, str] | None = None) -> list[ListedAccount]:
+def listed(accounts: Iterable[Account]) -> list[StudentLine]:
     """Accounts (with student, division and mef loaded) with their provisional password, ordered
-    by class then name. `passwords` (id → clear text) spares decrypting what a reset just made."""
-    passwords = passwords or {}
-    rows = [ListedAccount(a, passwords.get(a.pk) or provisional_password(a)) for a in accounts]
+    by class then name."""
+    rows = [StudentLine(a, provisional_password(a)) for a in accounts]
     rows.sort(key=lambda r: (r.division, r.student.last_name, r.student.first_name, r.account.pk))
     return rows
 
@@ -56,7 +56,7 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def accounts_csv(rows: list[ListedAccount]) -> bytes:
+def accounts_csv(rows: list[StudentLine]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in CSV_HEADER])
@@ -66,7 +66,7 @@ def accounts_csv(rows: list[ListedAccount]) -> bytes:
             [
                 neutralise(cell)
                 for cell in (
-                    f"{student.last_name} {student.first_name}",
+                    display.list_name(student.first_name, student.last_name),
                     student.last_name,
                     student.first_name,
                     row.division,
@@ -80,7 +80,7 @@ def accounts_csv(rows: list[ListedAccount]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def render_accounts_pdf(*, establishment: Establishment, rows: list[ListedAccount]) -> bytes:
+def render_accounts_pdf(*, establishment: Establishment, rows: list[StudentLine]) -> bytes:
     classes = [
         {"division": division or "Sans classe", "rows": list(group)}
         for division, group in groupby(rows, key=lambda r: r.division)
@@ -103,13 +103,12 @@ def accounts_list(
     establishment: Establishment,
     accounts: Iterable[Account],
     file_format: str,
-    passwords: dict[int, str] | None = None,
     request=None,
 ) -> bytes:
     """The file of « Lister les comptes » (`file_format` "pdf" or "csv"), audited."""
     if file_format not in {"pdf", "csv"}:
         raise ValueError(f"unknown format {file_format!r}")
-    rows = listed(accounts, passwords)
+    rows = listed(accounts)
     content = (
         accounts_csv(rows) if file_format == "csv" else render_accounts_pdf(establishment=establishment, rows=rows)
     )

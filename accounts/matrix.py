@@ -42,7 +42,3 @@ def can_resend_activation_email(account: Account) -> Decision:
 
 def can_reset_identifier(account: Account) -> Decision:
     return ALLOWED
-
-
-def can_list(account: Account) -> Decision:
-    return ALLOWED

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from delegations.models import Establishment
+from educonnect.text import person_name
 
 
 class Mef(models.Model):
@@ -87,7 +88,7 @@ class Student(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return person_name(self.first_name, self.last_name)
 
 
 class LegalRepresentative(models.Model):
@@ -128,7 +129,7 @@ class LegalRepresentative(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.civility} {self.first_name} {self.last_name}".strip()
+        return person_name(self.first_name, self.last_name, self.civility)
 
 
 class Responsibility(models.Model):

@@ -41,15 +41,18 @@ def start(db_name: str):
     return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def build_establishment(*, uai: str, students: int, seed: int = 2500, informed_share: float = 0.7):
+def build_establishment(
+    *, uai: str, students: int, seed: int = 2500, informed_share: float = 0.7, representatives: bool = False
+):
     """An establishment with `students` active students in classes of ~28 (6e→3e), each with an
-    account (states mixed, provisional passwords encrypted as the import would)."""
+    account (states mixed, provisional passwords encrypted as the import would). With
+    `representatives`, each student has one or two legal representatives (same family name), each
+    with an account, as the administration module's Représentants légaux list reads them."""
     from django.utils import timezone
 
     from accounts.identifiers import identifier_base
     from accounts.models import Account, AccountKind, AccountState, Division, Mef, Student
     from delegations.models import Academie, Establishment
-    from educonnect import crypto
     from educonnect.text import fold
 
     rng = random.Random(seed)
@@ -80,6 +83,11 @@ def build_establishment(*, uai: str, students: int, seed: int = 2500, informed_s
     for i in range(students):
         division = divisions[i % len(divisions)]
         last, first = rng.choice(LAST), rng.choice(FIRST)
+        # The people the benchmark's searches name are certainly there (a search must find rows).
+        if i % 250 == 0:
+            last, first = "DUBOIS", "Paul"
+        elif i % 250 == 125:
+            last, first = "MARTIN", "Éloïse"
         rows.append(
             Student(
                 establishment=establishment,
@@ -101,26 +109,92 @@ def build_establishment(*, uai: str, students: int, seed: int = 2500, informed_s
     accounts = []
     for student in created:
         state = rng.choice(states)
-        provisional = state in (AccountState.NOT_INFORMED, AccountState.INFORMED)
         accounts.append(
-            Account(
-                identifier=f"{identifier_base(student.first_name, student.last_name)}.{uai.lower()}{student.pk}",
+            bench_account(
+                f"{identifier_base(student.first_name, student.last_name)}.{uai.lower()}{student.pk}",
+                state,
+                now=now,
+                expires=expires,
+                email=f"eleve{student.pk}@example.org",
                 kind=AccountKind.STUDENT,
                 establishment=establishment,
                 student=student,
-                state=state,
-                provisional_password_encrypted=crypto.encrypt(crypto.generate_provisional_password())
-                if provisional
-                else "",
-                provisional_password_expires_at=expires if provisional else None,
-                password_hash="" if provisional else "argon2$bench$not-a-real-hash",
-                last_notified_at=None if state == AccountState.NOT_INFORMED else now,
-                email="" if provisional else f"eleve{student.pk}@example.org",
             )
         )
     Account.objects.bulk_create(accounts, batch_size=1000)
+    if representatives:
+        build_representatives(establishment, created, rng, now=now, expires=expires)
     analyze()
     return establishment
+
+
+def build_representatives(establishment, students, rng, *, now, expires):
+    """One or two legal representatives per student, each with an account (mixed states)."""
+    from accounts.identifiers import identifier_base
+    from accounts.models import Account, AccountKind, AccountState, LegalRepresentative, Responsibility
+    from educonnect.text import fold
+
+    people = []
+    for student in students:
+        for rank in range(1, rng.choice((1, 2, 2)) + 1):
+            first = rng.choice(FIRST)
+            people.append(
+                (
+                    student,
+                    rank,
+                    LegalRepresentative(
+                        establishment=establishment,
+                        personne_id=f"{establishment.uai}{student.pk}-{rank}",
+                        civility="Mme" if rank == 1 else "M.",
+                        last_name=student.last_name,
+                        first_name=first,
+                        search_text=fold(f"{student.last_name} {first}"),
+                    ),
+                )
+            )
+    created = LegalRepresentative.objects.bulk_create([p[2] for p in people], batch_size=1000)
+    Responsibility.objects.bulk_create(
+        [
+            Responsibility(student=student, representative=rep, level=Responsibility.Level.LEGAL, rank=rank)
+            for (student, rank, _), rep in zip(people, created, strict=True)
+        ],
+        batch_size=1000,
+    )
+    accounts = []
+    for rep in created:
+        state = rng.choice([AccountState.INFORMED] * 5 + [AccountState.NOT_INFORMED, AccountState.ACTIVATED])
+        accounts.append(
+            bench_account(
+                f"{identifier_base(rep.first_name, rep.last_name)}.r{rep.pk}",
+                state,
+                now=now,
+                expires=expires,
+                email=f"parent{rep.pk}@example.org",
+                kind=AccountKind.REPRESENTATIVE,
+                establishment=establishment,
+                representative=rep,
+            )
+        )
+    Account.objects.bulk_create(accounts, batch_size=1000)
+
+
+def bench_account(identifier: str, state, *, now, expires, email: str, **owner):
+    """An unsaved account in `state`: a provisional password (encrypted, as the import leaves it)
+    until activated, then an e-mail address and a chosen password instead."""
+    from accounts.models import Account, AccountState
+    from educonnect import crypto
+
+    provisional = state in (AccountState.NOT_INFORMED, AccountState.INFORMED)
+    return Account(
+        identifier=identifier,
+        state=state,
+        provisional_password_encrypted=crypto.encrypt(crypto.generate_provisional_password()) if provisional else "",
+        provisional_password_expires_at=expires if provisional else None,
+        password_hash="" if provisional else "argon2$bench$not-a-real-hash",
+        last_notified_at=None if state == AccountState.NOT_INFORMED else now,
+        email="" if provisional else email,
+        **owner,
+    )
 
 
 def analyze():

@@ -11,6 +11,15 @@ from tests.factories import (
     catalogue_service,
 )
 
+# Fixture modules shared by several folders (tests/accounts, notifications, stats, browser):
+# registered here, so a test asks for a fixture by its name and never imports it.
+pytest_plugins = [
+    "tests.accounts.administration_support",
+    "tests.accounts.enduser_support",
+    "tests.notifications.site_support",
+    "tests.stats.school_support",
+]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):

@@ -1,70 +1,27 @@
-"""The two lists of the administration module: their specs (columns, filters, sort) and querysets.
-
-Représentants légaux: one row per (student, legal representative) pair, as in the seed — a family
-with two children shows both representatives for each child. Élèves: one row per student account.
-Both reuse the list machinery of `accounts.lists`.
+"""The Représentants légaux list of the administration module: its spec (columns, filters, sort)
+and its rows — one row per (student, legal representative) pair, as in the seed: a family with two
+children shows both representatives for each child. (The Élèves list is `accounts.lists.students`,
+shared with the troubleshooting module.)
 """
 
 from django import forms
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 
 from delegations.permissions import Right, has_right
 
 from ..lists import Column, ListSpec
-from ..lists.filters import StudentAccountFilterForm, name_terms
-from ..models import AccountOrigin, AccountState, Responsibility
-from ..selectors import ROW_FIELDS, student_accounts_visible_to
-
-
-def state_order(path: str) -> Case:
-    """The lifecycle order, for sorting by « État du compte »."""
-    return Case(
-        *(When(**{path: state}, then=Value(rank)) for rank, state in enumerate(AccountState.values)),
-        output_field=IntegerField(),
-    )
-
-
-class AdminStudentFilterForm(StudentAccountFilterForm):
-    """The filters of the seed's Élèves tab, with its labels: Nom ou prénom, MEF, Classe, États des comptes."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["division"].label = "Classe"
-        self.fields["state"].label = "États des comptes"
-
-
-# Élèves -------------------------------------------------------------------------------------------
-
-STUDENT_NAME = ("student__last_name", "student__first_name")
-ADMIN_STUDENTS = ListSpec(
-    columns=(
-        Column("eleve", "Élèves", STUDENT_NAME),
-        Column("classe", "Classe", ("student__division__code", *STUDENT_NAME)),
-        Column("identifiant", "Identifiant", ("identifier",)),
-        Column("etat", "État du compte", (state_order("state"), *STUDENT_NAME)),
-        Column("information", "Dernière information", ("last_notified_at", *STUDENT_NAME)),
-        Column("connexion", "Dernière connexion", ("last_login_at", *STUDENT_NAME)),
-    ),
-    filter_form=AdminStudentFilterForm,
-    default_sort="eleve",
-    per_page=50,
-)
-
-
-def admin_student_accounts(user, establishment) -> QuerySet:
-    """The troubleshooting selector's rows, plus what the administration list shows besides."""
-    return student_accounts_visible_to(user, establishment, right=Right.ADMINISTRATION).only(
-        *ROW_FIELDS, "last_login_at", "origin"
-    )
-
+from ..lists.filters import name_terms
+from ..lists.students import AdministrationStudentFilterForm, state_rank
+from ..models import AccountOrigin, Responsibility
 
 # Représentants légaux -----------------------------------------------------------------------------
 
+STUDENT_NAME = ("student__last_name", "student__first_name")
 ACCOUNT = "representative__account__"
 REP_NAME = ("representative__last_name", "representative__first_name")
 
 
-class RepresentativeFilterForm(AdminStudentFilterForm):
+class RepresentativeFilterForm(AdministrationStudentFilterForm):
     """The six filters of the seed: « Nom ou prénom » (of the representative or of the student),
     MEF, Classe, États des comptes, Adresse mail (avec/sans), Origine des comptes."""
 
@@ -111,7 +68,7 @@ ADMIN_REPRESENTATIVES = ListSpec(
         Column("representant", "Représentants légaux", (*REP_NAME, *STUDENT_NAME)),
         Column("identifiant", "Identifiant", (f"{ACCOUNT}identifier", *STUDENT_NAME)),
         Column("mail", "Adresse mail", (f"{ACCOUNT}email", *STUDENT_NAME)),
-        Column("etat", "État du compte", (state_order(f"{ACCOUNT}state"), *STUDENT_NAME)),
+        Column("etat", "État du compte", (state_rank(f"{ACCOUNT}state"), *STUDENT_NAME)),
         Column("information", "Dernière information", (f"{ACCOUNT}last_notified_at", *STUDENT_NAME)),
         Column("connexion", "Dernière connexion", (f"{ACCOUNT}last_login_at", *STUDENT_NAME)),
     ),
@@ -120,6 +77,7 @@ ADMIN_REPRESENTATIVES = ListSpec(
     per_page=50,
     noun_singular="représentant légal",
     noun_plural="représentants légaux",
+    selection_label="représentants légaux sélectionnés",
 )
 
 

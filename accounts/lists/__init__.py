@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html import escape
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.http import Http404, QueryDict
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from educonnect.http import id_or_404
 
@@ -52,55 +52,46 @@ class ListFilterForm(forms.Form):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         raise NotImplementedError
 
-    @property
-    def is_filtered(self) -> bool:
-        return self.is_valid() and any(self.cleaned_data.get(name) for name in self.fields)
-
     def apply(self, queryset: QuerySet) -> QuerySet:
         if not self.is_valid():
             return queryset.none()
         return self.filter_queryset(queryset)
 
     def checkbox_options_html(self, name: str) -> SafeString:
-        """The DSFR checkboxes of a multiple-choice field (for accounts/lists/multiselect.html),
-        rendered in Python: an establishment has ~100 classes, and this runs on every search.
-        Every value is escaped (html.escape with quote=True, as django.utils.html.escape)."""
+        """The DSFR checkboxes of a multiple-choice field (for accounts/lists/multiselect.html);
+        an establishment has ~100 classes, and this runs on every search."""
         field = self[name]
         chosen = {str(value) for value in (field.value() or [])}
         choices = list(field.field.choices)
         if not choices:
-            return mark_safe('<p class="fr-text--sm fr-mb-0">Aucun choix.</p>')  # noqa: S308
-        prefix, html_name = escape(name), escape(field.html_name)
-        return mark_safe(  # noqa: S308
-            "".join(
-                OPTION_HTML.format(
-                    id=f"{prefix}-{index}",
-                    name=html_name,
-                    value=escape(str(value)),
-                    checked=" checked" if str(value) in chosen else "",
-                    label=escape(str(label)),
-                )
+            return format_html('<p class="fr-text--sm fr-mb-0">{}</p>', "Aucun choix.")
+        return format_html_join(
+            "",
+            OPTION_HTML,
+            (
+                (f"{name}-{index}", field.html_name, str(value), " checked" if str(value) in chosen else "", str(label))
                 for index, (value, label) in enumerate(choices, start=1)
-            )
+            ),
         )
 
     def select_options_html(self, name: str) -> SafeString:
-        """The <option>s of a single-choice field, the current value selected (escaped likewise)."""
+        """The <option>s of a single-choice field, the current value selected."""
         field = self[name]
         current = "" if field.value() is None else str(field.value())
-        return mark_safe(  # noqa: S308
-            "".join(
-                f'<option value="{escape(str(value))}"{" selected" if str(value) == current else ""}>'
-                f"{escape(str(label))}</option>"
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(value), " selected" if str(value) == current else "", str(label))
                 for value, label in field.field.choices
-            )
+            ),
         )
 
 
 OPTION_HTML = (
     '<div class="fr-fieldset__element"><div class="fr-checkbox-group fr-checkbox-group--sm">'
-    '<input type="checkbox" id="{id}" name="{name}" value="{value}"{checked}>'
-    '<label class="fr-label" for="{id}">{label}</label></div></div>'
+    '<input type="checkbox" id="{0}" name="{1}" value="{2}"{3}>'
+    '<label class="fr-label" for="{0}">{4}</label></div></div>'
 )
 
 
@@ -121,6 +112,8 @@ class ListSpec:
     tie_breaker: str = "pk"
     noun_singular: str = "élève"
     noun_plural: str = "élèves"
+    # After the live count of ticked rows: « 3 élèves sélectionnés sur 120 ».
+    selection_label: str = "élèves sélectionnés"
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key and c.sortable), None)
@@ -218,21 +211,17 @@ def _page_number(raw) -> int:
 
 
 def paginate(rows: QuerySet, per_page: int, raw_number) -> Page:
-    """A Page of `rows` in one query: the page and the total come together (COUNT(*) OVER ()).
-    Past the last page (or a bad number), the last page, as Paginator.get_page does."""
-    return paginate_fetched(lambda start, size: _fetch_page(rows, start, size), per_page, raw_number)
-
-
-def paginate_fetched(fetch, per_page: int, raw_number) -> Page:
-    """The same, for any `fetch(start, size) -> (rows, total)` (total None when no row came back)."""
+    """A Page of `rows` (model instances or `.values()` dicts) in one query: the page and the total
+    come together (COUNT(*) OVER ()). Past the last page (or a bad number), the last page, as
+    Paginator.get_page does."""
     number = _page_number(raw_number)
-    fetched, total = fetch((number - 1) * per_page, per_page)
+    fetched, total = _fetch_page(rows, (number - 1) * per_page, per_page)
     if total is None:
-        total = 0 if number == 1 else (fetch(0, 1)[1] or 0)
+        total = 0 if number == 1 else (_fetch_page(rows, 0, 1)[1] or 0)
         last = max(1, -(-total // per_page))
         if number > last:
             number = last
-            fetched = fetch((number - 1) * per_page, per_page)[0] if total else []
+            fetched = _fetch_page(rows, (number - 1) * per_page, per_page)[0] if total else []
     paginator = Paginator(fetched, per_page)
     paginator.count = total  # a cached_property: set, it spares the COUNT query
     return Page(fetched, number, paginator)
@@ -240,28 +229,22 @@ def paginate_fetched(fetch, per_page: int, raw_number) -> Page:
 
 def _fetch_page(rows: QuerySet, start: int, size: int) -> tuple[list, int | None]:
     fetched = list(rows.annotate(_list_total=Window(Count("*")))[start : start + size])
-    return fetched, (fetched[0]._list_total if fetched else None)
+    if not fetched:
+        return fetched, None
+    first = fetched[0]
+    return fetched, (first["_list_total"] if isinstance(first, dict) else first._list_total)
 
 
 def build_list(
-    spec: ListSpec, queryset: QuerySet | None, data: QueryDict, *, form_kwargs: dict | None = None, fetch=None
+    spec: ListSpec, queryset: QuerySet, data: QueryDict, *, form_kwargs: dict | None = None, rows=None
 ) -> ListPage:
     """Filter, sort and paginate `queryset` (already scoped to what the actor may see) from the
-    query string. One query whatever the number of rows (the page, with the total).
-    A screen may read its pages itself: `fetch(form, sort, start, size) -> (rows, total)`, called
-    only with a valid form, in place of `queryset`."""
-    if fetch is None:
-        form, rows, sort = filtered_queryset(spec, queryset, data, form_kwargs=form_kwargs or {})
-        page = paginate(rows, spec.per_page, data.get(PAGE_PARAM))
-    else:
-        form = spec.filter_form(data, **(form_kwargs or {}))
-        sort = spec.parse_sort(data.get(SORT_PARAM))
-        valid = form.is_valid()
-        page = paginate_fetched(
-            lambda start, size: fetch(form, sort, start, size) if valid else ([], None),
-            spec.per_page,
-            data.get(PAGE_PARAM),
-        )
+    query string. One query whatever the number of rows (the page, with the total). `rows`, when
+    given, turns the page's fetched items into what the template shows (e.g. dicts into row objects)."""
+    form, filtered, sort = filtered_queryset(spec, queryset, data, form_kwargs=form_kwargs or {})
+    page = paginate(filtered, spec.per_page, data.get(PAGE_PARAM))
+    if rows is not None:
+        page.object_list = rows(page.object_list)
     listing = ListPage(spec=spec, form=form, page=page, sort=sort, filter_params=spec.filter_params(data))
     for column in spec.columns:
         if not column.sortable:

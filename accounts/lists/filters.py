@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from educonnect.text import fold
 
 from ..models import AccountState
-from ..selectors import StudentFilters
 from ..structure import structure_of
 from . import ListFilterForm
 
@@ -49,16 +48,6 @@ class StudentAccountFilterForm(ListFilterForm):
         if data.get("state"):
             queryset = queryset.filter(**{f"{self.state_path}__in": data["state"]})
         return queryset
-
-    def student_filters(self) -> StudentFilters:
-        """The cleaned filters, for `selectors.student_account_page` (the list's own statement)."""
-        data = self.cleaned_data
-        return StudentFilters(
-            terms=tuple(name_terms(data.get("q") or "")),
-            mef_id=data.get("mef"),
-            division_ids=tuple(data.get("division") or ()),
-            states=tuple(data.get("state") or ()),
-        )
 
     def chosen_labels(self, name: str) -> list[str]:
         """Labels of the chosen values of a multiple field, for the dropdown summary."""

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account, AccountKind, SiecleImport, Student
-from accounts.services import accounts_precreate
+from accounts.precreation import accounts_precreate
 from delegations.models import Establishment
 from educonnect import audit
 from educonnect.models import AuditAction

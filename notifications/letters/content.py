@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Account, AccountKind, AccountState
 from accounts.parameters import audience_of
-from educonnect.text import fold
+from educonnect.text import fold, person_name
 
 from .table import WITH_PASSWORD, LetterCode
 
@@ -92,7 +92,7 @@ def make_head(establishment, *, code: str, audience: str, urls: dict[str, str], 
 
 
 def _person(first: str, last: str) -> str:
-    return f"{first} {last.upper()}".strip()
+    return person_name(first, last)  # « Prénom NOM », as every screen (accounts.display)
 
 
 def letter_for_account(account: Account, *, code: LetterCode | str, password: str | None) -> Letter:

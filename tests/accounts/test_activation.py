@@ -11,8 +11,10 @@ from django.urls import reverse
 from accounts import activation
 from accounts.models import AccountState
 from educonnect.models import AuditAction, AuditEvent
-from tests.accounts.test_enduser_support import enduser_env, link_in, sign_in  # noqa: F401
+from tests.accounts.enduser_support import link_in, sign_in
 from tests.factories import CHOSEN_PASSWORD, AccountFactory
+
+pytestmark = pytest.mark.usefixtures("enduser_env")
 
 
 def activate_url(account) -> str:

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 — pytest fixtures imported from tests.accounts.administration_fixtures
 """Who gets into « ÉduConnect - Administration des comptes »: the role × URL matrix, the OTP gate,
 Accueil and « Choisir un établissement »."""
 
@@ -10,7 +9,6 @@ from django.urls import reverse
 from delegations.models import Assignment
 from delegations.otp_services import otp_enrol_totp
 from educonnect.otp import NOT_ENROLLED_MESSAGE
-from tests.accounts.administration_fixtures import family, on_intranet  # noqa: F401
 from tests.factories import AssignmentFactory, EstablishmentFactory, UserFactory
 
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 — pytest fixtures imported from tests.accounts.administration_fixtures
 """Account pages of the administration module and their single-account actions."""
 
 import html
@@ -9,7 +8,6 @@ from django.urls import reverse
 from accounts.models import Account, AccountState
 from accounts.passwords import provisional_password
 from educonnect.models import AuditAction, AuditEvent
-from tests.accounts.administration_fixtures import class_3eme1, family, on_intranet  # noqa: F401
 from tests.factories import AccountFactory, StudentFactory
 
 pytestmark = pytest.mark.usefixtures("on_intranet")
@@ -214,7 +212,7 @@ def test_reset_identifier_is_allowed_in_every_state_and_the_old_one_stops_at_onc
 
 
 def test_reset_identifier_skips_identifiers_taken_anywhere(head, establishment, other_establishment):
-    from accounts.identity import account_reset_identifier
+    from accounts.identifier_reset import account_reset_identifier
 
     AccountFactory(student=StudentFactory(establishment=other_establishment), identifier="paul.dubois1")
     account = AccountFactory(student=StudentFactory(establishment=establishment), identifier="paul.dubois")
@@ -222,7 +220,7 @@ def test_reset_identifier_skips_identifiers_taken_anywhere(head, establishment, 
 
 
 def test_reset_identifier_refuses_an_account_of_another_establishment(head, establishment, other_establishment):
-    from accounts.identity import account_reset_identifier
+    from accounts.identifier_reset import account_reset_identifier
 
     foreign = AccountFactory(student=StudentFactory(establishment=other_establishment))
     with pytest.raises(Account.DoesNotExist):
@@ -249,7 +247,7 @@ def test_account_page_query_count_does_not_grow_with_linked_students(client, hea
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.accounts.administration_fixtures import representative_account
+    from tests.accounts.administration_support import representative_account
 
     children = [AccountFactory(student=StudentFactory(establishment=establishment)).student for _ in range(2)]
     parent = representative_account(establishment, "MOREAU", "Anne", children)

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 — pytest fixtures imported from tests.accounts.administration_fixtures
 """« Informer » and « (Re)notifier les comptes » from the administration module, carried out by the
 notifications module; the identifier reset shows on the next letter."""
 
@@ -11,7 +10,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import AccountState
-from tests.accounts.administration_fixtures import class_3eme1, family, on_intranet  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("on_intranet")
 

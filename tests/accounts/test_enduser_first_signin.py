@@ -14,8 +14,10 @@ from accounts.models import Account, AccountState
 from accounts.passwords import provisional_password
 from educonnect import crypto
 from educonnect.models import AuditAction, AuditEvent
-from tests.accounts.test_enduser_support import enduser_env, sign_in  # noqa: F401
+from tests.accounts.enduser_support import sign_in
 from tests.factories import AccountFactory, ResponsibilityFactory, StudentFactory
+
+pytestmark = pytest.mark.usefixtures("enduser_env")
 
 NEW_PASSWORD = "Vacances-a-la-mer-2026"
 FIRST_PASSWORD = reverse("enduser:first_password")

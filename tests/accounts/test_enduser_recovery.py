@@ -13,8 +13,10 @@ from accounts.enduser.credentials import check_credentials
 from accounts.models import Account
 from accounts.passwords import PROVISIONAL_FIELDS, issue_provisional_password
 from educonnect.models import AuditAction, AuditEvent
-from tests.accounts.test_enduser_support import enduser_env, link_in, normalised  # noqa: F401
+from tests.accounts.enduser_support import link_in, normalised
 from tests.factories import CHOSEN_PASSWORD, AccountFactory
+
+pytestmark = pytest.mark.usefixtures("enduser_env")
 
 FORGOTTEN = reverse("enduser:forgotten")
 NEW = "Nouveau-secret-2027"

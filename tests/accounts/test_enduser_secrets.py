@@ -13,8 +13,10 @@ from accounts import activation
 from accounts.models import Account, AccountState
 from accounts.passwords import provisional_password
 from educonnect.models import AuditAction, AuditEvent
-from tests.accounts.test_enduser_support import enduser_env, sign_in  # noqa: F401
+from tests.accounts.enduser_support import sign_in
 from tests.factories import AccountFactory, StudentFactory
+
+pytestmark = pytest.mark.usefixtures("enduser_env")
 
 CHOSEN = "Vacances-a-la-mer-2026"
 

@@ -14,8 +14,10 @@ from accounts.enduser.views import SIGN_IN_REFUSED
 from accounts.models import Account
 from accounts.passwords import PROVISIONAL_FIELDS, issue_provisional_password, provisional_password
 from educonnect.models import AuditAction, AuditEvent
-from tests.accounts.test_enduser_support import enduser_env, normalised, sign_in  # noqa: F401
+from tests.accounts.enduser_support import normalised, sign_in
 from tests.factories import CHOSEN_PASSWORD, AccountFactory
+
+pytestmark = pytest.mark.usefixtures("enduser_env")
 
 LOGIN = reverse("enduser:login")
 REFUSED = escape(SIGN_IN_REFUSED)

@@ -7,8 +7,10 @@ from django.urls import reverse
 from accounts.enduser.credentials import check_credentials
 from accounts.models import AccountState
 from educonnect.models import AuditAction, AuditEvent
-from tests.accounts.test_enduser_support import enduser_env, link_in, sign_in  # noqa: F401
+from tests.accounts.enduser_support import link_in, sign_in
 from tests.factories import CHOSEN_PASSWORD, AccountFactory, ResponsibilityFactory, StudentFactory
+
+pytestmark = pytest.mark.usefixtures("enduser_env")
 
 HOME = reverse("enduser:home")
 
@@ -54,7 +56,7 @@ def test_activating_account_sees_the_resend_offer(client):
     account = AccountFactory(activating=True)
     sign_in(client, account.identifier, CHOSEN_PASSWORD)
     page = client.get(HOME).content.decode()
-    assert "en cours d&#x27;activation" in page or "en cours d'activation" in page
+    assert "Votre compte est en cours d'activation" in page
     assert reverse("enduser:resend_activation") in page
 
 

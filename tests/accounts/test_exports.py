@@ -107,7 +107,7 @@ def test_pdf_has_one_table_per_class_with_the_passwords(client, establishment, h
     response = client.post(list_url(establishment), {"selection": [a.pk, b.pk], "format": "pdf"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith('attachment; filename="comptes-eleves-0380111P-')
+    assert response["Content-Disposition"].startswith('attachment; filename="Educonnect-ListeEleves-0380111P-')
     assert response["Cache-Control"] == "no-store, no-cache, must-revalidate, private"
     pages = pdf_text(response.content)
     assert len(pages) == 2

@@ -224,18 +224,62 @@ def test_bulk_with_a_foreign_id_is_404_and_changes_nothing(client, establishment
     assert client.post(bulk_url(establishment), {"selection": ["x"], "confirm": "1"}).status_code == 404
 
 
-def test_bulk_with_a_never_informed_account_changes_nothing_and_says_why(client, establishment, head):
+def test_bulk_with_a_never_informed_account_resets_the_others_and_says_why(client, establishment, head):
+    """A mixed selection: « 1 compte sera traité, 1 ne peut pas l'être (raison) — Continuer »."""
     informed = account_for(establishment, last_name="ALPHA")
     never = account_for(establishment, last_name="BRAVO", informed=False)
     client.force_login(head)
     data = {"selection": [informed.pk, never.pk]}
     confirm_page = client.post(bulk_url(establishment), data)
-    assert "Aucun mot de passe n'a été réinitialisé" in confirm_page.text
-    assert 'name="confirm"' not in confirm_page.text
+    assert "1 compte sera traité, 1 ne peut pas l&#x27;être" in confirm_page.text
+    assert "1 compte : Ce compte n&#x27;a pas encore été notifié" in confirm_page.text
+    assert ">Continuer<" in confirm_page.text and 'name="confirm" value="1"' in confirm_page.text
+    assert encrypted(informed) == informed.provisional_password_encrypted  # nothing before « Continuer »
     response = client.post(bulk_url(establishment), {**data, "confirm": "1"})
+    assert response.status_code == 200
+    assert provisional_password(Account.objects.get(pk=informed.pk)) in response.text
+    assert "1 compte n'a pas été traité" in response.text
+    assert encrypted(informed) != informed.provisional_password_encrypted
+    assert encrypted(never) == never.provisional_password_encrypted
+    assert list(AuditEvent.objects.filter(action=AuditAction.PASSWORD_RESET).values_list("target_id", flat=True)) == [
+        str(informed.pk)
+    ]
+
+
+def test_bulk_of_only_never_informed_accounts_offers_nothing_to_confirm(client, establishment, head):
+    never = account_for(establishment, last_name="BRAVO", informed=False)
+    client.force_login(head)
+    data = {"selection": [never.pk]}
+    page = client.post(bulk_url(establishment), data).text
+    assert "0 compte sera traité, 1 ne peut pas l&#x27;être" in page
+    assert "Aucun des comptes sélectionnés ne peut être réinitialisé." in page and 'name="confirm"' not in page
+    client.post(bulk_url(establishment), {**data, "confirm": "1"})
+    assert encrypted(never) == never.provisional_password_encrypted
+    assert not AuditEvent.objects.filter(action=AuditAction.PASSWORD_RESET).exists()
+
+
+def test_bulk_reset_of_an_account_changed_since_the_confirmation_changes_nothing(
+    client, establishment, head, monkeypatch
+):
+    """A change between the confirmation and « Continuer »: the service checks again under lock, and
+    resets nothing."""
+    import accounts.lists.bulk as bulk_flow
+    from accounts import resets
+
+    first = account_for(establishment, last_name="ALPHA")
+    second = account_for(establishment, last_name="BRAVO")
+    client.force_login(head)
+    real = resets.accounts_reset_passwords
+
+    def changed_meanwhile(**kwargs):
+        Account.objects.filter(pk=second.pk).update(state="non_informe", last_notified_at=None)
+        return real(**kwargs)
+
+    monkeypatch.setattr(bulk_flow, "accounts_reset_passwords", changed_meanwhile)
+    response = client.post(bulk_url(establishment), {"selection": [first.pk, second.pk], "confirm": "1"})
     assert response.status_code == 409
-    assert "Non activé - non informé" in response.text
-    assert encrypted(informed) == informed.provisional_password_encrypted
+    assert "Aucun mot de passe n'a été réinitialisé" in response.text
+    assert encrypted(first) == first.provisional_password_encrypted
     assert not AuditEvent.objects.filter(action=AuditAction.PASSWORD_RESET).exists()
 
 
@@ -262,11 +306,11 @@ def test_bulk_result_table_rows_are_escaped_sorted_by_class_and_listable(client,
     html = response.text
     password = provisional_password(Account.objects.get(pk=second.pk))
     assert (
-        f"<tr><td>&lt;b&gt;Émile&lt;/b&gt; Zola</td><td>3EME2</td><td>{second.identifier}</td>"
+        f"<tr><td>ZOLA &lt;b&gt;Émile&lt;/b&gt;</td><td>3EME2</td><td>{second.identifier}</td>"
         f'<td><span class="ec-secret">{password}</span></td>'
         '<td><p class="fr-badge fr-badge--sm fr-badge--info">Non activé - informé</p></td></tr>'
     ) in html
     assert "<b>Émile" not in html
-    assert html.index("Anne Abel") < html.index("Zola")  # by class, then name
+    assert html.index("ABEL Anne") < html.index("ZOLA")  # by class, then name
     # « Lister les comptes » below the table posts the same accounts, in the table's order.
     assert f'name="selection_ids" value="{first.pk},{second.pk}"' in html

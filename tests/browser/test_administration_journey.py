@@ -1,4 +1,3 @@
-# ruff: noqa: F811 — pytest fixtures imported from tests.accounts.administration_fixtures
 """Browser journey: Mme JAMIER filters the legal representatives « sans adresse mail » in 3EME1,
 selects them all, (re)notifies them by printable sheet and gets the PDF; then opens a parent's page
 and resets the identifier. Every screen of the module is photographed on the way."""
@@ -13,9 +12,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts.models import AccountState
-from tests.accounts.administration_fixtures import class_3eme1, family  # noqa: F401
 from tests.browser.helpers import login_as
-from tests.notifications.test_parametres_screen import local_site  # noqa: F401
 
 HOME = "/administration/0380111P/"
 
@@ -122,16 +119,18 @@ def test_screens_students_and_parameters(page, live_server, head, family, screen
     page.get_by_role("link", name="Élèves", exact=True).first.click()
     page.locator('label[for="select-all"]').click()
     page.get_by_role("button", name="Réinitialiser les mots de passe").click()
-    expect(page.get_by_text("Êtes-vous sûr de vouloir réinitialiser le mot de passe de 2 comptes ?")).to_be_visible()
+    expect(
+        page.get_by_text("Êtes-vous sûr de vouloir réinitialiser le mot de passe de ces 2 comptes ?")
+    ).to_be_visible()
     shot(page, screenshot_dir, "bulk-reset-confirm")
     page.get_by_role("button", name="Confirmer").click()
-    expect(page.get_by_text("Les mots de passe de 2 comptes ont bien été réinitialisés.")).to_be_visible()
+    expect(page.get_by_text("Les mots de passe de 2 élèves ont bien été réinitialisés.")).to_be_visible()
     shot(page, screenshot_dir, "bulk-reset-result")
 
     page.get_by_role("link", name="Retour à la liste").click()
     page.locator('label[for="select-all"]').click()
     page.get_by_role("button", name="Lister les comptes").click()
-    expect(page.get_by_text("Imprimer la liste (format PDF)")).to_be_visible()
+    expect(page.get_by_text("Liste des élèves (format pdf)")).to_be_visible()
     shot(page, screenshot_dir, "list-choose")
 
     page.get_by_role("link", name="Paramètres", exact=True).first.click()

@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import login_as
-from tests.stats.conftest import school  # noqa: F401  (the hand-built establishment)
 
 
 @pytest.fixture(autouse=True)
@@ -15,7 +14,7 @@ def _intranet(settings):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_statistics_charts_render(page, live_server, head, school, screenshot_dir):  # noqa: F811
+def test_statistics_charts_render(page, live_server, head, school, screenshot_dir):
     login_as(page, live_server, head)
     page.goto(f"{live_server.url}/administration/0380111P/statistiques/")
     expect(page.get_by_role("heading", name="Statistiques", exact=True)).to_be_visible()

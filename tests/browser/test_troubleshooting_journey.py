@@ -65,7 +65,7 @@ def test_morand_resets_paul_dubois_and_prints_the_list(
     expect(page).to_have_url(re.compile(r"/depannage/0380111P/eleves/\?q=Paul\+Dubois$"))
     assert page.evaluate("window.__not_reloaded") is True
     row = page.locator(f"#account-{paul.pk}")
-    expect(row).to_contain_text("Paul Dubois")
+    expect(row).to_contain_text("DUBOIS Paul")
     expect(row).to_contain_text("3EME1")
     expect(row).to_contain_text("Non activé - informé")
     expect(row).to_contain_text("Non renseigné")
@@ -122,11 +122,11 @@ def test_filters_survive_back_and_select_all_resets_the_search(page, live_server
     page.screenshot(path=os.path.join(screenshot_dir, "troubleshooting-filters.png"), full_page=True)
     page.locator("#results").get_by_role("link", name="Élève", exact=True).click()  # by name, descending
     expect(page).to_have_url(re.compile(r"sort=-eleve"))
-    expect(page.locator("#results tbody tr").first).to_contain_text("Chloé Petit")
+    expect(page.locator("#results tbody tr").first).to_contain_text("PETIT Chloé")
     page.go_back()
     expect(page).to_have_url(re.compile(r"state=informe&state=en_cours$"))
     expect(page.locator("#results tbody tr")).to_have_count(3)
-    expect(page.locator("#results tbody tr").first).to_contain_text("Léa Dubois")
+    expect(page.locator("#results tbody tr").first).to_contain_text("DUBOIS Léa")
 
     # « Sélectionner tout »: the whole search, then « Réinitialiser les mots de passe ».
     page.get_by_label("Sélectionner tout").check(force=True)

@@ -1,11 +1,9 @@
 """The Paramètres screen of the administration module: « Vérifier » then « Intégrer dans les
 courriers et mails », one address per audience. Reachability is checked against a throwaway HTTP
-server on 127.0.0.1 (never anything outside)."""
+server on 127.0.0.1 (`local_site`, tests/notifications/site_support.py; never anything outside)."""
 
 import html
-import http.server
 import socket
-import threading
 
 import pytest
 from django.urls import reverse
@@ -17,27 +15,6 @@ UAI = "0380111P"
 INDEX = reverse("parametres:index", kwargs={"uai": UAI})
 VERIFY = reverse("parametres:verify", kwargs={"uai": UAI})
 SWITCH = reverse("parametres:switch", kwargs={"uai": UAI})
-
-
-class _Ok(http.server.BaseHTTPRequestHandler):
-    def do_HEAD(self):  # noqa: N802
-        self.send_response(200)
-        self.end_headers()
-
-    do_GET = do_HEAD
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def local_site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/educonnect"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Account pages: a legal representative's, a student's (PRODUCT.md §4 fields)."""
 
+from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -20,16 +21,21 @@ LIST_URLS = {
     AccountKind.STUDENT: "administration:students",
 }
 LIST_SESSION_KEY = "administration:last-search:{uai}:{kind}"
-
-
-def remember_search(request, establishment, kind: AccountKind) -> None:
-    """« Retour à la liste » relaunches the previous search (guide détaillé §5.1)."""
-    request.session[LIST_SESSION_KEY.format(uai=establishment.uai, kind=kind)] = request.GET.urlencode()
+# The eye link of a list row carries the list's search (`?retour=<query string>`): a list request
+# writes nothing, and the account page remembers the search for the actions that come back to it.
+BACK_PARAM = "retour"
 
 
 def back_to_list_url(request, establishment, kind: AccountKind) -> str:
+    """« Retour à la liste » relaunches the previous search (guide détaillé §5.1)."""
     url = reverse(LIST_URLS[kind], kwargs={"uai": establishment.uai})
-    query = request.session.get(LIST_SESSION_KEY.format(uai=establishment.uai, kind=kind), "")
+    key = LIST_SESSION_KEY.format(uai=establishment.uai, kind=kind)
+    if BACK_PARAM in request.GET:
+        query = QueryDict(request.GET[BACK_PARAM]).urlencode()  # re-encoded: only a query string
+        if request.session.get(key) != query:
+            request.session[key] = query
+    else:
+        query = request.session.get(key, "")
     return f"{url}?{query}" if query else url
 
 

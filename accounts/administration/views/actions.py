@@ -12,7 +12,7 @@ from educonnect.http import no_store
 
 from ... import matrix
 from ...activation import ActivationError, account_send_activation_email
-from ...identity import IdentifierResetRefused, account_reset_identifier
+from ...identifier_reset import IdentifierResetRefused, account_reset_identifier
 from ...models import AccountKind
 from ...resets import ResetRefused, account_reset_password
 from ..access import get_account_for

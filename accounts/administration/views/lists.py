@@ -1,5 +1,7 @@
 """The two lists: Représentants légaux, Élèves (filters without reload, sort, pagination, selection)."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -9,16 +11,25 @@ from delegations.permissions import Right
 from educonnect.http import is_partial, no_store
 
 from ...lists import build_list
+from ...lists.students import ADMINISTRATION_STUDENTS, ROW_VALUES, student_rows
 from ...models import AccountKind
-from ..listing import ADMIN_REPRESENTATIVES, ADMIN_STUDENTS, admin_student_accounts, representative_rows
-from .accounts import remember_search
+from ...selectors import student_account_values
+from ..listing import ADMIN_REPRESENTATIVES, representative_rows
+from .accounts import BACK_PARAM
 
 TEMPLATE = "accounts/administration/list.html"
 
 
-def _render(request, establishment, *, kind: AccountKind, spec, queryset):
-    remember_search(request, establishment, kind)
-    listing = build_list(spec, queryset, request.GET, form_kwargs={"establishment": establishment})
+BULK_ACTIONS = [
+    ("notify", "(Re)notifier les comptes", True),
+    ("list", "Lister les comptes", False),
+    ("reset", "Réinitialiser les mots de passe", False),
+]
+STUDENT_COLUMNS = frozenset(column.key for column in ADMINISTRATION_STUDENTS.columns)
+
+
+def _render(request, establishment, *, kind: AccountKind, spec, queryset, rows=None):
+    listing = build_list(spec, queryset, request.GET, form_kwargs={"establishment": establishment}, rows=rows)
     is_representatives = kind == AccountKind.REPRESENTATIVE
     population = "representatives" if is_representatives else "students"
     context = {
@@ -29,11 +40,24 @@ def _render(request, establishment, *, kind: AccountKind, spec, queryset):
         "listing": listing,
         "form": listing.form,
         "rows": listing.rows,
+        "module": "administration",
+        # Appended to each row's eye link: the account page's « Retour à la liste » relaunches this search.
+        "back_param": urlencode({BACK_PARAM: listing.current_querystring}) if listing.current_querystring else "",
+        "columns": STUDENT_COLUMNS,
         "list_url": reverse(f"administration:{population}", args=[establishment.uai]),
-        "bulk_urls": {
-            action: reverse(f"administration:{population}_{action}", args=[establishment.uai])
-            for action in ("notify", "list", "reset")
-        },
+        "bulk_actions": [
+            {
+                "label": label,
+                "url": reverse(f"administration:{population}_{action}", args=[establishment.uai]),
+                "primary": primary,
+            }
+            for action, label, primary in BULK_ACTIONS
+        ],
+        "table_template": (
+            "accounts/administration/representatives_table.html"
+            if is_representatives
+            else "accounts/lists/student_table.html"
+        ),
     }
     template = f"{TEMPLATE}#results" if is_partial(request) else TEMPLATE
     return no_store(render(request, template, context))
@@ -49,5 +73,12 @@ def representatives(request, establishment):
 @require_GET
 @establishment_view(Right.ADMINISTRATION)
 def students(request, establishment):
-    rows = admin_student_accounts(request.user, establishment)
-    return _render(request, establishment, kind=AccountKind.STUDENT, spec=ADMIN_STUDENTS, queryset=rows)
+    values = student_account_values(request.user, establishment, right=Right.ADMINISTRATION, fields=ROW_VALUES)
+    return _render(
+        request,
+        establishment,
+        kind=AccountKind.STUDENT,
+        spec=ADMINISTRATION_STUDENTS,
+        queryset=values,
+        rows=lambda page: student_rows(establishment, page),
+    )

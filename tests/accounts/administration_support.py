@@ -1,4 +1,4 @@
-"""Data for the administration module tests: the SABRIER family of the seed (two children, two
+"""Data for the administration module tests (fixtures registered for every test by tests/conftest.py): the SABRIER family of the seed (two children, two
 legal representatives), and a few more accounts in 3EME1."""
 
 import pytest

@@ -1,4 +1,5 @@
-"""Write services of the accounts app (STYLE.md: `<entity>_<verb>(*, actor, …)`)."""
+"""Account pre-creation: one account per new student and legal representative of a SIECLE import
+(STYLE.md services: `<entity>_<verb>(*, …)`)."""
 
 import datetime
 from collections.abc import Sequence

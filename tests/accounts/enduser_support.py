@@ -1,4 +1,5 @@
-"""Shared helpers and fixtures of the end-user tests (no tests here).
+"""Helpers and fixtures of the end-user tests (registered for every test by tests/conftest.py;
+the tests that sign end users in ask for `enduser_env`).
 
 Argon2 with Django's default cost takes about a second per check on the CI box; the end-user tests
 sign in dozens of times, so they use Argon2 with a tiny cost (still the Argon2 algorithm, still
@@ -19,9 +20,10 @@ class FastArgon2PasswordHasher(Argon2PasswordHasher):
     parallelism = 1
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def enduser_env(settings):
-    settings.PASSWORD_HASHERS = ["tests.accounts.test_enduser_support.FastArgon2PasswordHasher"]
+    """Fast Argon2, the site URL of the e-mailed links, a clean cache (brute-force counters)."""
+    settings.PASSWORD_HASHERS = ["tests.accounts.enduser_support.FastArgon2PasswordHasher"]
     settings.EDUCONNECT_SITE_URL = "http://testserver"
     cache.clear()
     yield

@@ -1,4 +1,5 @@
-"""A hand-built establishment whose figures are worked out by hand in the tests.
+"""`school`: a hand-built establishment whose figures are worked out by hand in the tests (registered
+for every test by tests/conftest.py: the stats tests and the statistics browser journey use it).
 
 0380111P, two MEFs and three classes:
 
