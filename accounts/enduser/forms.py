@@ -1,7 +1,6 @@
 """Forms of the end-user side (DSFR)."""
 
 import hmac
-from types import SimpleNamespace
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -11,6 +10,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.models import Account
 from accounts.passwords import provisional_password
+from educonnect.validators import PersonalDetails
 
 MIN_LENGTH = 12
 PASSPHRASE_LENGTH = 20
@@ -78,11 +78,11 @@ class NewPasswordForm(DsfrBaseForm):
         if current is not None and hmac.compare_digest(password.upper().encode(), current.upper().encode()):
             raise ValidationError("Le nouveau mot de passe doit être différent du mot de passe provisoire.")
         owner = self.account.owner
-        user = SimpleNamespace(
+        user = PersonalDetails(
             username=self.account.identifier,
             first_name=getattr(owner, "first_name", ""),
             last_name=getattr(owner, "last_name", ""),
-            email=self.account.email,
+            email=self.account.email or getattr(owner, "email", ""),
         )
         password_validation.validate_password(password, user=user)
         return password
