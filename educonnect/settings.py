@@ -82,7 +82,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "educonnect.middleware.HtmxSessionExpiredMiddleware",
 ]
+CSRF_FAILURE_VIEW = "educonnect.views.csrf_failure"
 
 ROOT_URLCONF = "educonnect.urls"
 WSGI_APPLICATION = "educonnect.wsgi.application"

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from educonnect.text import de
+
 from ... import matrix
 from ...activation import ActivationError, account_send_activation_email
 from ...identity import IdentifierResetRefused, account_reset_identifier
@@ -48,7 +50,7 @@ def reset_identifier(request, establishment, account_id: int, kind: AccountKind)
         return _refused(request, establishment, account, str(refusal))
     messages.success(
         request,
-        f"L'identifiant de {_owner_name(account)} a bien été réinitialisé. Le nouvel identifiant est {identifier}.",
+        f"L'identifiant {de(_owner_name(account))} a bien été réinitialisé. Le nouvel identifiant est {identifier}.",
     )
     return redirect(account_urls(establishment, account)["page"])
 
