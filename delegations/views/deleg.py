@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from educonnect.otp import otp_redirect_if_needed
+from educonnect.text import de
 
 from .. import selectors
 from ..forms import PersonDelegationsForm, ServiceGrantForm, StaffSearchForm
@@ -64,9 +65,8 @@ def people(request, uai):
     establishment = _establishment(request, uai)
     form = StaffSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    context = _context(
-        request, establishment, "people", form=form, query=query, people=selectors.staff_search(establishment, query)
-    )
+    found = [p for p in selectors.staff_search(establishment, query) if p.pk != request.user.pk]  # not oneself
+    context = _context(request, establishment, "people", form=form, query=query, people=found)
     partial = request.htmx and not request.htmx.history_restore_request
     template = "delegations/people.html#results" if partial else "delegations/people.html"
     return render(request, template, context)
@@ -77,6 +77,8 @@ def people(request, uai):
 def person(request, uai, user_id):
     establishment = _establishment(request, uai)
     grantee = get_grantee_for(request.user, establishment, user_id, request=request)
+    if grantee.pk == request.user.pk:  # the head never delegates to herself
+        raise refuse(request.user, reason="self", establishment=establishment, request=request)
     held = selectors.person_delegations(establishment, grantee)
     if request.method == "POST":
         form = PersonDelegationsForm(request.POST)
@@ -115,18 +117,39 @@ def person(request, uai, user_id):
     return render(request, "delegations/person.html", context)
 
 
+INCLUDED = (
+    "« {troubleshooting} » n'est plus nécessaire : « {administration} » l'inclut déjà "
+    "(il est inutile d'attribuer les deux). {what}"
+)
+
+
+def _report_included(request, grantee, what: str) -> None:
+    messages.info(
+        request,
+        INCLUDED.format(
+            troubleshooting=Service.objects.get(code=Service.EDUCONNECT_DEPANNAGE).name,
+            administration=Service.objects.get(code=Service.EDUCONNECT_ADMINISTRATION).name,
+            what=what,
+        ),
+    )
+
+
 def _report(request, grantee, changes) -> None:
-    if not changes:
-        messages.info(request, f"Aucune modification des délégations de {grantee.display_name}.")
-        return
+    if changes.included:
+        _report_included(request, grantee, f"Elle a été retirée à {grantee.display_name}.")
+    elif changes.not_needed:
+        _report_included(request, grantee, "Elle n'a pas été accordée.")
     parts = []
     if changes.granted:
         parts.append("accordée(s) : " + ", ".join(d.service.name for d in changes.granted))
     if changes.revoked:
         parts.append("retirée(s) : " + ", ".join(d.service.name for d in changes.revoked))
-    messages.success(
-        request, f"Les délégations de {grantee.display_name} ont été enregistrées — " + " ; ".join(parts) + "."
-    )
+    if parts:
+        messages.success(
+            request, f"Les délégations {de(grantee.display_name)} ont été enregistrées — " + " ; ".join(parts) + "."
+        )
+    elif not (changes.included or changes.not_needed):
+        messages.info(request, f"Aucune modification des délégations {de(grantee.display_name)}.")
 
 
 @deleg_view
@@ -149,10 +172,11 @@ def service(request, uai, code):
     service = get_object_or_404(Service.objects.select_related("domain"), code=code)
     holders = list(selectors.service_holders(establishment, service))
     held_by = {d.grantee_id for d in holders}
-    candidates = [p for p in selectors.staff_of(establishment) if p.pk not in held_by]
+    candidates = [p for p in selectors.staff_of(establishment) if p.pk not in held_by and p.pk != request.user.pk]
     form = ServiceGrantForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         grantee = get_grantee_for(request.user, establishment, form.cleaned_data["grantee"], request=request)
+        held_before = selectors.person_delegations(establishment, grantee)
         try:
             delegation_grant(
                 actor=request.user,
@@ -167,14 +191,20 @@ def service(request, uai, code):
             form.add_error(None, error)
         else:
             messages.success(request, f"« {service.name} » a été délégué à {grantee.display_name}.")
+            held_after = selectors.person_delegations(establishment, grantee)
+            if any(
+                d.service.code == Service.EDUCONNECT_DEPANNAGE and pk not in held_after for pk, d in held_before.items()
+            ):
+                _report_included(request, grantee, f"Elle a été retirée à {grantee.display_name}.")
             return redirect(request.path)
     context = _context(request, establishment, "services", service=service, holders=holders, form=form)
     return render(request, "delegations/service.html", context)
 
 
 @deleg_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke(request, uai, delegation_id):
+    """GET: « Êtes-vous sûr… ? Confirmer / Annuler ». POST (« Confirmer »): the revocation."""
     establishment = _establishment(request, uai)
     delegation = (
         Delegation.objects.filter(pk=delegation_id, establishment=establishment, revoked_at__isnull=True)
@@ -183,6 +213,12 @@ def revoke(request, uai, delegation_id):
     )
     if delegation is None:
         raise refuse(request.user, reason="delegation", establishment=establishment, request=request)
+    fallback = reverse("delegations:service", args=[establishment.uai, delegation.service.code])
+    back = request.POST.get("back", "") or request.GET.get("back", "")
+    back = back if back.startswith(f"/delegations/{establishment.uai}/") else fallback
+    if request.method == "GET":
+        context = _context(request, establishment, "services", delegation=delegation, back=back)
+        return render(request, "delegations/revoke_confirm.html", context)
     try:
         delegation_revoke(actor=request.user, delegation=delegation, request=request)
     except PermissionDenied:
@@ -190,9 +226,7 @@ def revoke(request, uai, delegation_id):
     messages.success(
         request, f"La délégation « {delegation.service.name} » de {delegation.grantee.display_name} a été retirée."
     )
-    fallback = reverse("delegations:service", args=[establishment.uai, delegation.service.code])
-    back = request.POST.get("back", "")
-    return redirect(back if back.startswith(f"/delegations/{establishment.uai}/") else fallback)
+    return redirect(back)
 
 
 @deleg_view
