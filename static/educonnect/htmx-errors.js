@@ -8,7 +8,7 @@
       when the answer carries one; otherwise a French message chosen by status. A request that could
       not be sent (network down) gets « Connexion impossible ».
    2. Focus follows the new content after a swap triggered by the person (click, submit, key):
-      the alert or heading of the new content, else the region itself. While typing in a live search
+      its [autofocus] or [data-ec-focus] element, else its alert or heading, else the region itself. While typing in a live search
       (focus on a field outside the swapped region) the focus stays in the field; a polling refresh
       never moves it. */
 (function () {
@@ -59,37 +59,36 @@
   function place(alert, elt, target) {
     var cell = elt && elt.closest ? elt.closest("td, th") : null;
     var form = elt && elt.closest ? elt.closest("form") : null;
-    var container, before = null;
+    var container, anchor = null;  // insert at the top of `container`, or just before `anchor`
     if (cell) {
       container = cell;
-      before = cell.firstChild;
     } else if (form && !(target && form.contains(target) && target !== form)) {
       container = form;
-      before = form.firstChild;
     } else if (target && target !== document.body && target.parentNode) {
       container = target.parentNode;
-      before = target;
+      anchor = target;
     } else {
       container = document.getElementById("content") || document.body;
-      before = container.firstChild;
     }
     Array.prototype.forEach.call(container.querySelectorAll(":scope > [" + ALERT_ATTR + "]"), function (old) {
       old.remove();
     });
-    container.insertBefore(alert, before);
+    container.insertBefore(alert, anchor || container.firstChild);
     alert.focus();
   }
 
-  function show(detail, status, html) {
-    place(buildAlert(status, html), detail.elt, detail.target);
+  // The event is dispatched on the element that issued the request (detail.elt is not always set).
+  function show(event, status, html) {
+    var elt = event.detail.elt || event.target;
+    place(buildAlert(status, html), elt, event.detail.target);
   }
 
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
-    show(event.detail, xhr.status, xhr.responseText);
+    show(event, xhr.status, xhr.responseText);
   });
-  document.addEventListener("htmx:sendError", function (event) { show(event.detail, 0, ""); });
-  document.addEventListener("htmx:timeout", function (event) { show(event.detail, 0, ""); });
+  document.addEventListener("htmx:sendError", function (event) { show(event, 0, ""); });
+  document.addEventListener("htmx:timeout", function (event) { show(event, 0, ""); });
 
   // --- Focus after a swap -------------------------------------------------------------------
   var pending = null;
@@ -111,7 +110,8 @@
   });
 
   function focusable(region) {
-    var inside = region.querySelector("[data-ec-focus], [" + ALERT_ATTR + "], .fr-alert, h1, h2, h3, legend");
+    var inside = region.querySelector("[autofocus], [data-ec-focus]") ||
+      region.querySelector("[" + ALERT_ATTR + "], .fr-alert, h1, h2, h3, legend");
     var element = inside || region;
     if (!element.hasAttribute("tabindex") && !element.matches("a[href], button, input, select, textarea")) {
       element.setAttribute("tabindex", "-1");
