@@ -2,8 +2,8 @@
 
    1. Errors reach the person. The <meta name="htmx-config"> of base.html swaps 2xx, 409 and 422
       (a refusal or a form with its errors, rendered by the view); any other 4xx/5xx is not swapped
-      and arrives here as htmx:responseError: a DSFR alert is put where the action was (the row, the
-      form, or just before the updated region) and receives the focus. The server's own alert
+      and arrives here as htmx:responseError: a DSFR alert is put where the action was (the row's
+      cell, just above the form, or just before the updated region) and receives the focus. The server's own alert
       (educonnect/views.py: « Accès refusé », « Votre session a expiré » + « Se reconnecter »…) is used
       when the answer carries one; otherwise a French message chosen by status. A request that could
       not be sent (network down) gets « Connexion impossible ».
@@ -62,8 +62,9 @@
     var container, anchor = null;  // insert at the top of `container`, or just before `anchor`
     if (cell) {
       container = cell;
-    } else if (form && !(target && form.contains(target) && target !== form)) {
-      container = form;
+    } else if (form && form.parentNode && !(target && form.contains(target) && target !== form)) {
+      container = form.parentNode;  // just above the form (some forms are grids: never inside)
+      anchor = form;
     } else if (target && target !== document.body && target.parentNode) {
       container = target.parentNode;
       anchor = target;

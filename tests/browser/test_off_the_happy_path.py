@@ -142,7 +142,7 @@ def test_htmx_errors_reach_the_screen_where_the_action_was(
     offline = re.compile(r"/depannage/0380111P/eleves/\?q=Martin")
     page.route(offline, lambda route: route.abort())
     search.fill("Martin")
-    alert = page.locator("#filters [data-ec-htmx-alert]")
+    alert = page.locator("[data-ec-htmx-alert]:has(+ #filters)")
     expect(alert).to_contain_text("Connexion impossible")
     expect(alert).to_be_focused()
     expect(page.locator("#results tbody tr")).to_have_count(2)
@@ -151,7 +151,7 @@ def test_htmx_errors_reach_the_screen_where_the_action_was(
     # The head revokes the delegation meanwhile: the next search says « Accès refusé » in place.
     delegation_revoke(actor=head, delegation=Delegation.objects.get(grantee=delegate_depannage))
     search.fill("Pet")
-    alert = page.locator("#filters [data-ec-htmx-alert]")
+    alert = page.locator("[data-ec-htmx-alert]:has(+ #filters)")
     expect(alert).to_contain_text("Accès refusé")
     expect(alert.get_by_role("link", name="Retour à « Mes applications »")).to_be_visible()
     expect(page.locator("#results tbody tr")).to_have_count(2)  # nothing injected into the results

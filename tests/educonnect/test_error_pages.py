@@ -50,7 +50,7 @@ def test_404_is_a_french_page_with_the_way_back_to_my_applications(client, head)
     assert response.status_code == 404
     page = page_of(response)
     assert "Page non trouvée" in page
-    assert '<a class="fr-btn fr-icon-layout-grid-line fr-btn--icon-left" href="/">Mes applications</a>' in page
+    assert '<a class="fr-btn" href="/">Mes applications</a>' in page
     assert "Not Found" not in page
 
 
