@@ -79,7 +79,9 @@ def test_module_headers_lead_to_the_guide_and_back_to_my_applications(client, de
         page = client.get(list_url).content.decode()
         guide = reverse(f"{module}:guide", args=[establishment.uai])
         header = page[page.index("<header") : page.index("</header>")]
-        assert f'href="{guide}"' in header and "Documentation<span class=\"fr-sr-only\"> : accès au guide</span>" in header
+        assert (
+            f'href="{guide}"' in header and 'Documentation<span class="fr-sr-only"> : accès au guide</span>' in header
+        )
         assert '<a class="fr-btn fr-icon-layout-grid-line" href="/">Mes applications</a>' in header
         # the « ? » beside « Pour effectuer des actions… »
         help_link = re.search(r"Pour effectuer des actions,.*?</p>", page, re.S).group(0)
