@@ -317,3 +317,23 @@ def test_staff_on_a_phone_and_on_a_keyboard(page, live_server, establishment, de
     axe(page, "sorted list")
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("heading", name="Connexion au portail des agents")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_validation_error_comes_back_into_its_form(page, live_server, establishment, head, settings, axe):
+    """Item 3: a 422 answer to an HTMX form is swapped in place, with its French error (before,
+    HTMX dropped every 4xx answer and nothing happened on screen)."""
+    settings.EDUCONNECT_INTRANET_NETWORKS = ["127.0.0.0/8"]
+    login_as(page, live_server, head)
+    page.goto(live_server.url + "/administration/0380111P/parametres/")
+    page.evaluate("window.__not_reloaded = true")
+    block = page.locator("section[id^=address-]").first
+    block.get_by_label("Adresse internet").fill("pas-une-adresse")
+    with page.expect_response(lambda r: r.status == 422):
+        block.get_by_role("button", name="Vérifier").click()
+    block = page.locator("section[id^=address-]").first
+    expect(block.get_by_role("alert")).to_contain_text("Saisissez une adresse internet valide commençant par https://.")
+    expect(block.get_by_label("Adresse internet")).to_have_value("pas-une-adresse")
+    assert page.evaluate("window.__not_reloaded") is True
+    axe(page, "parameters with an error")
+    shots(page, "parameters-422")
