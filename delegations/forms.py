@@ -27,7 +27,8 @@ class SignInForm(DsfrForm):
         label="Mot de passe",
         max_length=256,
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        template_name="components/password_field.html",  # DSFR component with « Afficher »
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "fr-password__input fr-input"}),
     )
 
 

@@ -68,6 +68,29 @@ def _open_for_update(establishment, grantee, service_ids=None):
     return {d.service_id: d for d in qs.select_related("service", "grantee", "establishment")}
 
 
+def includes(administration: Delegation, troubleshooting: Delegation) -> bool:
+    """« Administration des comptes » includes « Dépannage des comptes élèves » (seed 000: « il est
+    inutile de lui attribuer Dépannage ») when its period covers the Dépannage one."""
+    today = datetime.date.today()
+    starts_in_time = administration.start_date <= max(today, troubleshooting.start_date)
+    ends_no_sooner = administration.end_date is None or (
+        troubleshooting.end_date is not None and troubleshooting.end_date <= administration.end_date
+    )
+    return starts_in_time and ends_no_sooner
+
+
+def _end_included(*, actor, establishment, grantee, request) -> Delegation | None:
+    """End (audited, reason `included_in`) the grantee's open Dépannage that their Administration includes."""
+    by_code = {d.service.code: d for d in _open_for_update(establishment, grantee).values()}
+    administration = by_code.get(Service.EDUCONNECT_ADMINISTRATION)
+    troubleshooting = by_code.get(Service.EDUCONNECT_DEPANNAGE)
+    if administration is None or troubleshooting is None or not includes(administration, troubleshooting):
+        return None
+    return _revoke(
+        actor=actor, delegation=troubleshooting, request=request, included_in=Service.EDUCONNECT_ADMINISTRATION
+    )
+
+
 def _grant(*, actor, establishment, grantee, service, start_date, end_date, existing, request) -> Delegation | None:
     """Grant unless an open delegation already covers it; an expired one is closed first."""
     today = datetime.date.today()
@@ -98,7 +121,8 @@ def delegation_grant(
     end_date: datetime.date | None = None,
     request=None,
 ) -> Delegation | None:
-    """Grant `service` to `grantee` on `establishment`; None when they already hold it."""
+    """Grant `service` to `grantee` on `establishment`; None when they already hold it. Granting
+    Administration ends the Dépannage it includes."""
     _check(actor, establishment, grantee)
     _validate_dates(start_date, end_date)
     existing = _open_for_update(establishment, grantee, [service.pk]).get(service.pk)
@@ -112,6 +136,8 @@ def delegation_grant(
         existing=existing,
         request=request,
     )
+    if service.code == Service.EDUCONNECT_ADMINISTRATION:
+        _end_included(actor=actor, establishment=establishment, grantee=grantee, request=request)
     forget_rights(grantee)
     return delegation
 
@@ -134,9 +160,11 @@ def delegation_revoke(*, actor: User, delegation: Delegation, request=None) -> D
 class Changes:
     granted: list[Delegation] = field(default_factory=list)
     revoked: list[Delegation] = field(default_factory=list)
+    included: list[Delegation] = field(default_factory=list)  # ended: included in Administration
+    not_needed: list[Service] = field(default_factory=list)  # checked but included in Administration
 
     def __bool__(self):
-        return bool(self.granted or self.revoked)
+        return bool(self.granted or self.revoked or self.included)
 
 
 @transaction.atomic
@@ -151,13 +179,26 @@ def delegations_set_for_person(
     request=None,
 ) -> Changes:
     """« Valider » of « Délégation par personne »: the person ends up holding exactly `services` on
-    the establishment. Grants the newly checked, revokes the unchecked, all or nothing."""
+    the establishment. Grants the newly checked, revokes the unchecked, all or nothing. Dépannage
+    checked with Administration is not granted (it is included), and ended when held."""
     _check(actor, establishment, grantee)
     _validate_dates(start_date, end_date)
     today = datetime.date.today()
     wanted = {s.pk: s for s in services}
     current = _open_for_update(establishment, grantee)
     changes = Changes()
+    by_code = {s.code: s for s in services}
+    administration = by_code.get(Service.EDUCONNECT_ADMINISTRATION)
+    troubleshooting = by_code.get(Service.EDUCONNECT_DEPANNAGE)
+    if administration and troubleshooting and troubleshooting.pk not in current:
+        # Both checked, Dépannage not held: not granted when the Administration includes it.
+        held = current.get(administration.pk)
+        if held is not None and held.end_date is not None and held.end_date < today:
+            held = None  # expired: replaced by a grant over the new period
+        period = Delegation(start_date=start_date, end_date=end_date)
+        if includes(held or period, period):
+            del wanted[troubleshooting.pk]
+            changes.not_needed.append(troubleshooting)
     for service_id, delegation in current.items():
         if service_id not in wanted:
             expired = delegation.end_date is not None and delegation.end_date < today
@@ -177,5 +218,8 @@ def delegations_set_for_person(
         )
         if granted is not None:
             changes.granted.append(granted)
+    ended = _end_included(actor=actor, establishment=establishment, grantee=grantee, request=request)
+    if ended is not None:
+        changes.included.append(ended)
     forget_rights(grantee)
     return changes

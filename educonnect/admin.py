@@ -2,6 +2,10 @@ from django.contrib import admin
 
 from .models import AuditEvent, OutgoingMail
 
+admin.site.site_header = "ÉduConnect — administration de la plateforme"
+admin.site.site_title = "ÉduConnect"
+admin.site.index_title = "Administration de la plateforme (académie)"
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

@@ -57,25 +57,37 @@ class AuditEvent(models.Model):
     """Who did what, on which account, in which establishment, when. Never updated, never deleted
     (model guard here, and a trigger on PostgreSQL)."""
 
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="agent",
     )
     # The actor as text, kept when no staff member acted (end user, command line, system).
-    actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=64, db_index=True)
+    actor_label = models.CharField("auteur", max_length=200, blank=True)
+    action = models.CharField("action", max_length=64, db_index=True)
     establishment = models.ForeignKey(
-        "delegations.Establishment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "delegations.Establishment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="établissement",
     )
-    target_type = models.CharField(max_length=40, blank=True)
-    target_id = models.CharField(max_length=64, blank=True)
-    target_label = models.CharField(max_length=200, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    details = models.JSONField(default=dict, blank=True)
+    target_type = models.CharField("type de cible", max_length=40, blank=True)
+    target_id = models.CharField("identifiant de la cible", max_length=64, blank=True)
+    target_label = models.CharField("cible", max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    details = models.JSONField("détails", default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "événement du journal d'audit"
+        verbose_name_plural = "journal d'audit"
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["establishment", "-occurred_at"])]
 

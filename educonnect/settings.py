@@ -92,7 +92,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "educonnect.middleware.HtmxSessionExpiredMiddleware",
 ]
+CSRF_FAILURE_VIEW = "educonnect.views.csrf_failure"
 
 ROOT_URLCONF = "educonnect.urls"
 WSGI_APPLICATION = "educonnect.wsgi.application"
@@ -237,7 +239,7 @@ elif _email_kind == "file":
 else:
     _email_options = {}
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKENDS.get(_email_kind, _email_kind), "OPTIONS": _email_options}}
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "EduConnect <ne-pas-repondre@educonnect.invalid>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ÉduConnect <ne-pas-repondre@educonnect.invalid>")
 
 # Background tasks (Django's tasks framework, database backend; `manage.py db_worker` runs them).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -27,3 +27,15 @@ def person_name(first_name: str, last_name: str, civility: str = "") -> str:
 def list_name(first_name: str, last_name: str) -> str:
     """« DUBOIS Paul »: tables, files, anything sorted by family name."""
     return " ".join(part for part in (family_name(last_name), first_name) if part)
+
+
+ELIDING_INITIALS = set("aeiouyàâäéèêëîïôöùûüœæ")
+
+
+def de(name: str) -> str:
+    """« de » before a name, elided before a vowel: « d'Ambre », « d'Éloïse », « de Paul »
+    (not before h, whose elision depends on the word: « de Hugo »)."""
+    name = (name or "").strip()
+    if name and name[0].lower() in ELIDING_INITIALS:
+        return f"d'{name}"
+    return f"de {name}"

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from delegations.access import platform_view
+from educonnect import views
 from educonnect.health import sante
 
 
@@ -24,8 +25,16 @@ def _platform_urls():
     return _gated(patterns, platform_view), app_name, namespace
 
 
+handler400 = "educonnect.views.bad_request"
+handler403 = "educonnect.views.permission_denied"
+handler404 = "educonnect.views.page_not_found"
+handler500 = "educonnect.views.server_error"
+
 urlpatterns = [
     path("sante/", sante, name="sante"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", views.personal_data, name="personal_data"),
     path("plateforme/", _platform_urls()),
     path("depannage/", include("accounts.troubleshooting.urls")),
     path("administration/<str:uai>/statistiques/", include("stats.urls")),

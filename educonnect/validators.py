@@ -1,8 +1,8 @@
-"""UAI and INE checks (reference/siecle-format.md §3–§4)."""
+"""UAI and INE checks (reference/siecle-format.md §3–§4); the personal details a chosen password is checked against."""
 
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 
 ALPHA23 = "ABCDEFGHJKLMNPRSTUVWXYZ"  # A–Z without I, O, Q
 
@@ -96,3 +96,36 @@ def validate_ine(value: str) -> None:
         )
     if not is_valid_ine(value):
         raise ValidationError("La clé de l'INE « %(value)s » est fausse.", code="ine_key", params={"value": value})
+
+
+class _PersonalField:
+    def __init__(self, verbose_name: str):
+        self.verbose_name = verbose_name
+
+
+class _PersonalDetailsMeta:
+    """The `_meta.get_field(name).verbose_name` that Django's UserAttributeSimilarityValidator reads
+    to say which detail a refused password resembles (it assumes a model instance)."""
+
+    def __init__(self, labels: dict[str, str]):
+        self.labels = labels
+
+    def get_field(self, name: str) -> _PersonalField:
+        if name not in self.labels:
+            raise FieldDoesNotExist(name)
+        return _PersonalField(self.labels[name])
+
+
+class PersonalDetails:
+    """What a chosen password must not resemble, for accounts that are not a `User` (students and
+    legal representatives): handed as `user=` to `validate_password`. The refusal names the detail
+    in French (« Le mot de passe est trop semblable au champ « identifiant ». »)."""
+
+    LABELS = {"username": "identifiant", "first_name": "prénom", "last_name": "nom", "email": "adresse mail"}
+    _meta = _PersonalDetailsMeta(LABELS)
+
+    def __init__(self, *, username: str = "", first_name: str = "", last_name: str = "", email: str = ""):
+        self.username = username
+        self.first_name = first_name
+        self.last_name = last_name
+        self.email = email

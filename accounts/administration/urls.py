@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from .. import guide
 from ..models import AccountKind
 from .views import accounts, actions, bulk, home, lists
 
@@ -34,6 +35,7 @@ def _bulk_actions(population: str, segment: str) -> list:
 urlpatterns = [
     path("", home.index, name="index"),
     path("<str:uai>/", home.home, name="home"),
+    path("<str:uai>/guide/", guide.administration_guide, name="guide"),
     path("<str:uai>/responsables/", lists.representatives, name="representatives"),
     path("<str:uai>/eleves/", lists.students, name="students"),
     path("<str:uai>/responsables/<int:account_id>/", accounts.representative_account, name="representative"),

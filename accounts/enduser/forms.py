@@ -1,7 +1,6 @@
 """Forms of the end-user side (DSFR)."""
 
 import hmac
-from types import SimpleNamespace
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -11,6 +10,7 @@ from dsfr.forms import DsfrBaseForm
 
 from accounts.models import Account
 from accounts.passwords import provisional_password
+from educonnect.validators import PersonalDetails
 
 MIN_LENGTH = 12
 PASSPHRASE_LENGTH = 20
@@ -41,13 +41,18 @@ def check_policy(password: str) -> None:
     raise ValidationError("Ce mot de passe ne respecte pas les règles : " + POLICY_HELP, code="password_policy")
 
 
+PASSWORD_FIELD_TEMPLATE = "components/password_field.html"  # the DSFR component with « Afficher »
+
+
 def _password_field(label: str, autocomplete: str, help_text: str = "") -> forms.CharField:
+    attrs = {"autocomplete": autocomplete, "class": "fr-password__input fr-input"}
     return forms.CharField(
         label=label,
         strip=False,
         max_length=MAX_LENGTH,
         help_text=help_text,
-        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        template_name=PASSWORD_FIELD_TEMPLATE,
+        widget=forms.PasswordInput(attrs=attrs),
     )
 
 
@@ -78,11 +83,11 @@ class NewPasswordForm(DsfrBaseForm):
         if current is not None and hmac.compare_digest(password.upper().encode(), current.upper().encode()):
             raise ValidationError("Le nouveau mot de passe doit être différent du mot de passe provisoire.")
         owner = self.account.owner
-        user = SimpleNamespace(
+        user = PersonalDetails(
             username=self.account.identifier,
             first_name=getattr(owner, "first_name", ""),
             last_name=getattr(owner, "last_name", ""),
-            email=self.account.email,
+            email=self.account.email or getattr(owner, "email", ""),
         )
         password_validation.validate_password(password, user=user)
         return password
@@ -114,11 +119,16 @@ class FirstSignInForm(DsfrBaseForm):
         help_text="Un lien vous sera envoyé à cette adresse pour finaliser l'activation de votre compte.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    # A text field, as its hint says (a date picker shows a format of its own, or none on phones).
     birth_date = forms.DateField(
         label="Date de naissance",
         help_text="Format attendu : JJ/MM/AAAA",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Saisissez la date au format JJ/MM/AAAA, par exemple 02/05/2013."},
+        widget=forms.DateInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 10, "spellcheck": "false"},
+            format="%d/%m/%Y",
+        ),
     )
 
     def __init__(self, *args, birth_date_label: str, **kwargs):

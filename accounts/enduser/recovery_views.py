@@ -61,6 +61,9 @@ def activate(request, token: str):
     check = services.account_confirm_email(token=token, request=request)
     if check.ok:
         return _render(request, "activated.html", {"account": check.account})
+    if check.account is not None and check.account.state == AccountState.ACTIVATED and check.account.email_confirmed:
+        # An authentic link followed again after the activation: nothing is wrong, say so.
+        return _render(request, "activated.html", {"account": check.account, "already": True})
     enduser = current_account(request)
     context = {
         "problem": PROBLEMS[check.problem],

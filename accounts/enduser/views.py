@@ -10,6 +10,7 @@ from accounts.models import AccountKind, AccountState
 from educonnect.http import no_store
 from educonnect.network import client_ip
 from educonnect.ratelimit import Limiter
+from educonnect.text import de
 
 from . import services, session
 from .credentials import check_credentials
@@ -92,7 +93,7 @@ def first_activation(request):
     if account.kind == AccountKind.STUDENT:
         label = "Votre date de naissance"
     else:
-        label = f"Date de naissance de {subject.first_name} {subject.last_name}" if subject else ""
+        label = f"Date de naissance {de(f'{subject.first_name} {subject.last_name}')}" if subject else ""
     form = FirstSignInForm(
         request.POST or None, initial={"email": account.email or account.owner.email}, birth_date_label=label
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from educonnect.http import is_partial, no_store
+from educonnect.text import de
 
 from .. import selectors
 from ..access import establishment_view
@@ -45,9 +46,8 @@ def deleg_home(request, establishment):
 def people(request, establishment):
     form = StaffSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    context = _context(
-        request, establishment, "people", form=form, query=query, people=selectors.staff_search(establishment, query)
-    )
+    found = [p for p in selectors.staff_search(establishment, query) if p.pk != request.user.pk]  # not oneself
+    context = _context(request, establishment, "people", form=form, query=query, people=found)
     template = "delegations/people.html#results" if is_partial(request) else "delegations/people.html"
     return render(request, template, context)
 
@@ -56,6 +56,8 @@ def people(request, establishment):
 @require_http_methods(["GET", "POST"])
 def person(request, establishment, user_id):
     grantee = get_grantee_for(request.user, establishment, user_id, request=request)
+    if grantee.pk == request.user.pk:  # the head never delegates to herself
+        raise refuse(request.user, reason="self", establishment=establishment, request=request)
     held = selectors.person_delegations(establishment, grantee)
     if request.method == "POST":
         form = PersonDelegationsForm(request.POST)
@@ -109,18 +111,39 @@ def enrolment_code(request, establishment, user_id):
     return no_store(render(request, "delegations/enrolment_code.html", context))
 
 
+INCLUDED = (
+    "« {troubleshooting} » n'est plus nécessaire : « {administration} » l'inclut déjà "
+    "(il est inutile d'attribuer les deux). {what}"
+)
+
+
+def _report_included(request, grantee, what: str) -> None:
+    messages.info(
+        request,
+        INCLUDED.format(
+            troubleshooting=Service.objects.get(code=Service.EDUCONNECT_DEPANNAGE).name,
+            administration=Service.objects.get(code=Service.EDUCONNECT_ADMINISTRATION).name,
+            what=what,
+        ),
+    )
+
+
 def _report(request, grantee, changes) -> None:
-    if not changes:
-        messages.info(request, f"Aucune modification des délégations de {grantee.display_name}.")
-        return
+    if changes.included:
+        _report_included(request, grantee, f"Elle a été retirée à {grantee.display_name}.")
+    elif changes.not_needed:
+        _report_included(request, grantee, "Elle n'a pas été accordée.")
     parts = []
     if changes.granted:
         parts.append("accordée(s) : " + ", ".join(d.service.name for d in changes.granted))
     if changes.revoked:
         parts.append("retirée(s) : " + ", ".join(d.service.name for d in changes.revoked))
-    messages.success(
-        request, f"Les délégations de {grantee.display_name} ont été enregistrées — " + " ; ".join(parts) + "."
-    )
+    if parts:
+        messages.success(
+            request, f"Les délégations {de(grantee.display_name)} ont été enregistrées — " + " ; ".join(parts) + "."
+        )
+    elif not (changes.included or changes.not_needed):
+        messages.info(request, f"Aucune modification des délégations {de(grantee.display_name)}.")
 
 
 @establishment_view(Right.DELEGATIONS)
@@ -141,10 +164,11 @@ def service(request, establishment, code):
     service = get_object_or_404(Service.objects.select_related("domain"), code=code)
     holders = list(selectors.service_holders(establishment, service))
     held_by = {d.grantee_id for d in holders}
-    candidates = [p for p in selectors.staff_of(establishment) if p.pk not in held_by]
+    candidates = [p for p in selectors.staff_of(establishment) if p.pk not in held_by and p.pk != request.user.pk]
     form = ServiceGrantForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         grantee = get_grantee_for(request.user, establishment, form.cleaned_data["grantee"], request=request)
+        held_before = selectors.person_delegations(establishment, grantee)
         try:
             delegation_grant(
                 actor=request.user,
@@ -159,14 +183,20 @@ def service(request, establishment, code):
             form.add_error(None, error)
         else:
             messages.success(request, f"« {service.name} » a été délégué à {grantee.display_name}.")
+            held_after = selectors.person_delegations(establishment, grantee)
+            if any(
+                d.service.code == Service.EDUCONNECT_DEPANNAGE and pk not in held_after for pk, d in held_before.items()
+            ):
+                _report_included(request, grantee, f"Elle a été retirée à {grantee.display_name}.")
             return redirect(request.path)
     context = _context(request, establishment, "services", service=service, holders=holders, form=form)
     return render(request, "delegations/service.html", context)
 
 
 @establishment_view(Right.DELEGATIONS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke(request, establishment, delegation_id):
+    """GET: « Êtes-vous sûr… ? Confirmer / Annuler ». POST (« Confirmer »): the revocation."""
     delegation = (
         Delegation.objects.filter(pk=delegation_id, establishment=establishment, revoked_at__isnull=True)
         .select_related("service", "grantee")
@@ -174,6 +204,12 @@ def revoke(request, establishment, delegation_id):
     )
     if delegation is None:
         raise refuse(request.user, reason="delegation", establishment=establishment, request=request)
+    fallback = reverse("delegations:service", args=[establishment.uai, delegation.service.code])
+    back = request.POST.get("back", "") or request.GET.get("back", "")
+    back = back if back.startswith(f"/delegations/{establishment.uai}/") else fallback
+    if request.method == "GET":
+        context = _context(request, establishment, "services", delegation=delegation, back=back)
+        return render(request, "delegations/revoke_confirm.html", context)
     try:
         delegation_revoke(actor=request.user, delegation=delegation, request=request)
     except PermissionDenied:
@@ -181,9 +217,7 @@ def revoke(request, establishment, delegation_id):
     messages.success(
         request, f"La délégation « {delegation.service.name} » de {delegation.grantee.display_name} a été retirée."
     )
-    fallback = reverse("delegations:service", args=[establishment.uai, delegation.service.code])
-    back = request.POST.get("back", "")
-    return redirect(back if back.startswith(f"/delegations/{establishment.uai}/") else fallback)
+    return redirect(back)
 
 
 @establishment_view(Right.DELEGATIONS)

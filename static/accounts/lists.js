@@ -71,6 +71,17 @@
     });
   });
 
+  // Escape closes an open dropdown and gives the focus back to it (its options leave the tab order:
+  // the content of a closed <details> is not rendered).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var details = event.target.closest ? event.target.closest("[data-ec-multiselect][open]") : null;
+    if (!details) { return; }
+    event.preventDefault();
+    details.open = false;
+    details.querySelector("summary").focus();
+  });
+
   function refreshAll() { selectionForms().forEach(update); }
   document.addEventListener("DOMContentLoaded", refreshAll);
   document.addEventListener("htmx:load", refreshAll);

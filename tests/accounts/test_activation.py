@@ -61,12 +61,25 @@ def test_following_the_link_activates_the_account(client):
 
 
 @pytest.mark.django_db
-def test_a_used_link_says_so_and_offers_to_resend(client):
+def test_a_link_followed_again_after_activation_says_the_account_is_already_active(client):
     account = AccountFactory(activating=True)
     url = activate_url(account)
     client.get(url)
     response = client.get(url)
     page = response.content.decode()
+    assert "Votre compte est déjà activé" in page
+    assert account.identifier in page
+    assert "déjà été utilisé" not in page
+    assert 'name="identifier"' not in page  # nothing to resend
+    assert reverse("enduser:login") in page
+
+
+@pytest.mark.django_db
+def test_a_superseded_link_says_so_and_offers_to_resend(client):
+    account = AccountFactory(activating=True)
+    url = activate_url(account)
+    activation.account_send_activation_email(account=account, email="nouvelle@example.org")
+    page = client.get(url).content.decode()
     assert "déjà été utilisé" in page
     assert reverse("enduser:resend_activation") in page
     assert 'name="identifier"' in page  # not signed in: asks the identifier

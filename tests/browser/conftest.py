@@ -40,3 +40,12 @@ def screenshot_dir():
     path = os.path.join(os.path.dirname(__file__), "..", "..", "screenshots")
     os.makedirs(path, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def axe():
+    """`axe(page, "screen name")`: the axe-core check of the current screen (no serious or critical
+    violation), to call on every screen of a journey."""
+    from tests.browser.helpers import assert_accessible
+
+    return assert_accessible

@@ -65,7 +65,7 @@ def staff_sees(staff_page, live_server, label: str) -> None:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parent_activates_her_account_from_the_printed_letter(
-    page, live_server, establishment, head, settings, screenshot_dir
+    axe, page, live_server, establishment, head, settings, screenshot_dir
 ):
     settings.EDUCONNECT_SITE_URL = live_server.url
     settings.EDUCONNECT_INTRANET_NETWORKS = ["127.0.0.0/8"]  # the secretariat works from the intranet: no OTP
@@ -85,11 +85,13 @@ def test_parent_activates_her_account_from_the_printed_letter(
     page.goto(live_server.url + "/compte/connexion/")
     expect(page.get_by_role("heading", name="Se connecter avec ÉduConnect")).to_be_visible()
     shot("sign-in")
+    axe(page, "sign-in")
     fill_sign_in(page, identifier, password)
 
     # Step 1: a new password; the space is not reachable yet.
     expect(page.get_by_text("Étape 1 sur 2")).to_be_visible()
     shot("first-password")
+    axe(page, "first-password")
     page.goto(live_server.url + "/compte/")
     expect(page).to_have_url(re.compile(r"/compte/premiere-connexion/mot-de-passe/$"))
     page.get_by_label("Nouveau mot de passe", exact=False).first.fill(NEW_PASSWORD)
@@ -100,17 +102,19 @@ def test_parent_activates_her_account_from_the_printed_letter(
     expect(page.get_by_text("Étape 2 sur 2")).to_be_visible()
     expect(page.get_by_label("Adresse mail")).to_have_value("celine.dupont@example.org")
     expect(page.get_by_text("Enzo DUPONT", exact=True)).to_be_visible()
-    page.get_by_label("Date de naissance de Enzo DUPONT").fill("2013-05-03")
+    page.get_by_label("Date de naissance d'Enzo DUPONT").fill("03/05/2013")
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_text("Il vous reste 2 essais")).to_be_visible()
     shot("first-activation")
-    page.get_by_label("Date de naissance de Enzo DUPONT").fill("2013-05-02")
+    axe(page, "first-activation")
+    page.get_by_label("Date de naissance d'Enzo DUPONT").fill("02/05/2013")
     page.get_by_role("button", name="Valider").click()
 
     expect(page.get_by_role("heading", name="Mon compte ÉduConnect")).to_be_visible()
     expect(page.get_by_text("Un mail d'activation a été envoyé à celine.dupont@example.org")).to_be_visible()
     expect(page.get_by_text("Enzo DUPONT").first).to_be_visible()
     shot("space-activating")
+    axe(page, "space-activating")
     account.refresh_from_db()
     assert account.state == AccountState.ACTIVATING
     assert not account.has_provisional_password
@@ -125,15 +129,17 @@ def test_parent_activates_her_account_from_the_printed_letter(
     page.goto(link)
     expect(page.get_by_role("heading", name="Votre adresse mail est confirmée")).to_be_visible()
     shot("activated")
+    axe(page, "activated")
     account.refresh_from_db()
     assert account.state == AccountState.ACTIVATED
     assert account.email_confirmed
     staff_sees(staff_page, live_server, "Activé")
 
-    # The same link again: already used, and a resend is offered.
+    # The same link again: the account is already active.
     page.goto(link)
-    expect(page.get_by_text("déjà été utilisé")).to_be_visible()
+    expect(page.get_by_role("heading", name="Votre compte est déjà activé")).to_be_visible()
     shot("link-used")
+    axe(page, "link-used")
 
     # Sign out, then back in with the chosen password; the provisional one no longer works.
     page.goto(live_server.url + "/compte/")
@@ -141,7 +147,9 @@ def test_parent_activates_her_account_from_the_printed_letter(
     fill_sign_in(page, identifier, password)
     expect(page.get_by_text("L'identifiant ou le mot de passe est incorrect")).to_be_visible()
     shot("sign-in-refused")
+    axe(page, "sign-in-refused")
     fill_sign_in(page, identifier, NEW_PASSWORD)
     expect(page.get_by_role("heading", name="Mon compte ÉduConnect")).to_be_visible()
     expect(page.get_by_text("Activé", exact=True)).to_be_visible()
     shot("space-activated")
+    axe(page, "space-activated")

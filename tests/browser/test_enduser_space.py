@@ -22,7 +22,7 @@ def fill_sign_in(page, live_server, identifier: str, password: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_student_changes_address_and_password(page, live_server, establishment, settings, screenshot_dir):
+def test_student_changes_address_and_password(axe, page, live_server, establishment, settings, screenshot_dir):
     settings.EDUCONNECT_SITE_URL = live_server.url
     student = StudentFactory(establishment=establishment, first_name="Paul", last_name="DUBOIS")
     account = AccountFactory(student=student, activated=True, identifier="paul.dubois")
@@ -31,6 +31,7 @@ def test_student_changes_address_and_password(page, live_server, establishment, 
     fill_sign_in(page, live_server, "paul.dubois", CHOSEN_PASSWORD)
     expect(page.get_by_role("heading", name="Ma scolarité")).to_be_visible()
     shot("space-student")
+    axe(page, "space-student")
 
     page.get_by_role("link", name="Modifier mon adresse mail").click()
     page.get_by_label("Nouvelle adresse mail").fill("paul.nouveau@example.org")
@@ -39,6 +40,7 @@ def test_student_changes_address_and_password(page, live_server, establishment, 
     page.set_viewport_size({"width": 390, "height": 900})
     shot("change-email-390")
     page.set_viewport_size({"width": 1400, "height": 1000})
+    axe(page, "change-email")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Adresse mail non confirmée")).to_be_visible()
     assert sorted(m.to[0] for m in mail.outbox) == ["paul.nouveau@example.org", "usager@example.org"]
@@ -53,12 +55,13 @@ def test_student_changes_address_and_password(page, live_server, establishment, 
     page.get_by_label("Nouveau mot de passe", exact=False).first.fill("Nouveau-secret-2027")
     page.get_by_label("Confirmation du nouveau mot de passe").fill("Nouveau-secret-2027")
     shot("change-password")
+    axe(page, "change-password")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Votre mot de passe a été modifié")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_three_wrong_birth_dates_lock_the_step(page, live_server, establishment, screenshot_dir):
+def test_three_wrong_birth_dates_lock_the_step(axe, page, live_server, establishment, screenshot_dir):
     student = StudentFactory(establishment=establishment, birth_date=datetime.date(2011, 1, 31))
     account = AccountFactory(student=student, informed=True)
     fill_sign_in(page, live_server, account.identifier, provisional_password(account))
@@ -71,3 +74,4 @@ def test_three_wrong_birth_dates_lock_the_step(page, live_server, establishment,
         page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("heading", name="Trop d'essais")).to_be_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "enduser-birth-date-locked.png"), full_page=True)
+    axe(page, "enduser-birth-date-locked")

@@ -46,7 +46,9 @@ def _shot(page, directory, name):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_head_delegates_then_revokes_depannage(browser, live_server, catalogue, head, staff, settings, screenshot_dir):
+def test_head_delegates_then_revokes_depannage(
+    axe, browser, live_server, catalogue, head, staff, settings, screenshot_dir
+):
     settings.EDUCONNECT_INTRANET_NETWORKS = []  # every client is outside the administrative network
     base = live_server.url
     head_page = _new_page(browser)
@@ -66,15 +68,18 @@ def test_head_delegates_then_revokes_depannage(browser, live_server, catalogue, 
     expect(head_page).to_have_url(re.compile(r"/otp/enrolement/\?next="))
     expect(head_page.locator("#otp-qr")).to_be_visible()
     _shot(head_page, screenshot_dir, "otp_enrol")
+    axe(head_page, "otp_enrol")
     secret = head_page.locator("#otp-secret").get_attribute("data-secret")
     head_page.get_by_label("Code à 6 chiffres affiché par l'application").fill(totp_code(secret))
     head_page.get_by_role("button", name="Valider").click()
     expect(head_page.get_by_role("heading", name="Vos codes de secours")).to_be_visible()
     expect(head_page.locator("#backup-codes li")).to_have_count(10)
     _shot(head_page, screenshot_dir, "otp_backup_codes")
+    axe(head_page, "otp_backup_codes")
     head_page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
     expect(head_page.get_by_role("heading", name="Délégation-Chef Etablissement")).to_be_visible()
     _shot(head_page, screenshot_dir, "deleg_home")
+    axe(head_page, "deleg_home")
 
     # Délégation par personne: search « mor » as she types, open M. MORAND's page.
     head_page.get_by_role("link", name="Délégation par personne").first.click()
@@ -82,18 +87,21 @@ def test_head_delegates_then_revokes_depannage(browser, live_server, catalogue, 
     expect(head_page.locator("#results")).to_contain_text("pour « mor »")
     expect(head_page.get_by_role("link", name="MORAND, Bruno")).to_be_visible()
     _shot(head_page, screenshot_dir, "deleg_people_search")
+    axe(head_page, "deleg_people_search")
     head_page.get_by_role("link", name="MORAND, Bruno").click()
     expect(head_page.locator("#person-summary")).to_have_text(
         "Il y a 0 délégation pour cette personne, dans 0 domaine sur 9."
     )
     head_page.locator(f"label[for=service-{Service.EDUCONNECT_DEPANNAGE}]").click()
     _shot(head_page, screenshot_dir, "deleg_person")
+    axe(head_page, "deleg_person")
     head_page.get_by_role("button", name="Valider").click()
     expect(head_page.get_by_text("Les délégations de M. Bruno MORAND ont été enregistrées")).to_be_visible()
     expect(head_page.locator("#person-summary")).to_have_text(
         "Il y a 1 délégation pour cette personne, dans 1 domaine sur 9."
     )
     _shot(head_page, screenshot_dir, "deleg_person_saved")
+    axe(head_page, "deleg_person_saved")
     # She gives him an activation code for his own second factor (shown once).
     expect(head_page.locator("#otp-status")).to_contain_text("n'a pas encore activé sa clé OTP")
     head_page.get_by_role("button", name="Générer un code d'activation").click()
@@ -108,6 +116,7 @@ def test_head_delegates_then_revokes_depannage(browser, live_server, catalogue, 
     expect(staff_page.get_by_role("link", name=ADMINISTRATION)).to_have_count(0)
     expect(staff_page.get_by_role("link", name="Gestion des délégations")).to_have_count(0)
     _shot(staff_page, screenshot_dir, "portal_home_delegate")
+    axe(staff_page, "portal_home_delegate")
 
     # Mme JAMIER revokes it; his very next page load loses it.
     head_page.locator(f"label[for=service-{Service.EDUCONNECT_DEPANNAGE}]").click()
@@ -119,14 +128,18 @@ def test_head_delegates_then_revokes_depannage(browser, live_server, catalogue, 
     expect(staff_page.get_by_role("link", name=DEPANNAGE)).to_have_count(0)
     expect(staff_page.get_by_text("Aucune application disponible")).to_be_visible()
     _shot(staff_page, screenshot_dir, "portal_home_no_right")
+    axe(staff_page, "portal_home_no_right")
 
     # History and « par service » keep the trace.
     head_page.get_by_role("link", name="Historique").first.click()
     expect(head_page.get_by_text("Retirée", exact=True)).to_be_visible()
     _shot(head_page, screenshot_dir, "deleg_history")
+    axe(head_page, "deleg_history")
     head_page.get_by_role("link", name="Délégation par service").first.click()
     _shot(head_page, screenshot_dir, "deleg_services")
+    axe(head_page, "deleg_services")
     head_page.get_by_role("link", name=DEPANNAGE).click()
     expect(head_page.get_by_text("Personne ne détient ce service dans l'établissement.")).to_be_visible()
     _shot(head_page, screenshot_dir, "deleg_service")
+    axe(head_page, "deleg_service")
     assert Delegation.objects.filter(grantee=staff, revoked_at__isnull=False).count() == 1

@@ -24,18 +24,20 @@ def patient_page(page):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_signin_form_signs_in_and_out(patient_page, live_server, catalogue, head, screenshot_dir):
+def test_signin_form_signs_in_and_out(axe, patient_page, live_server, catalogue, head, screenshot_dir):
     page = patient_page
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/connexion/?next=/")
     expect(page.get_by_role("heading", name="Connexion au portail des agents")).to_be_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "signin.png"), full_page=True)
+    axe(page, "signin")
 
     page.get_by_label("Identifiant").fill("monique.jamier")
     page.get_by_label("Mot de passe").fill("pas le bon")
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_text("Identifiant ou mot de passe incorrect, ou compte temporairement bloqué.")).to_be_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "signin_failed.png"), full_page=True)
+    axe(page, "signin_failed")
 
     page.get_by_label("Identifiant").fill("monique.jamier")
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
@@ -44,6 +46,7 @@ def test_signin_form_signs_in_and_out(patient_page, live_server, catalogue, head
     expect(page.get_by_role("heading", name="Accédez à vos applications")).to_be_visible()
     expect(page.get_by_role("link", name="Gestion des délégations")).to_be_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "portal_home.png"), full_page=True)
+    axe(page, "portal_home")
 
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(f"{live_server.url}/connexion/")
@@ -52,7 +55,7 @@ def test_signin_form_signs_in_and_out(patient_page, live_server, catalogue, head
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_extranet_signin_asks_for_the_totp_code(
-    patient_page, live_server, catalogue, head, other_establishment, screenshot_dir, settings
+    axe, patient_page, live_server, catalogue, head, other_establishment, screenshot_dir, settings
 ):
     page = patient_page
     from delegations.models import Assignment
@@ -72,12 +75,14 @@ def test_extranet_signin_asks_for_the_totp_code(
     page.get_by_role("button", name="Choisir").click()
     expect(page).to_have_url(f"{live_server.url}/?uai=0450750W")
     page.screenshot(path=os.path.join(screenshot_dir, "portal_home_chooser.png"), full_page=True)
+    axe(page, "portal_home_chooser")
     page.get_by_role("link", name="Gestion des délégations").click()
     expect(page.get_by_role("heading", name="Vérification en deux étapes")).to_be_visible()
     page.get_by_label("Code de vérification").fill("000000")
     page.get_by_role("button", name="Vérifier").click()
     expect(page.get_by_text("Code incorrect.")).to_be_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "otp_verify.png"), full_page=True)
+    axe(page, "otp_verify")
     # The good code lets her in (throttling is off here: its delays are tested without a browser).
     page.get_by_label("Code de vérification").fill(totp_code(secret))
     page.get_by_role("button", name="Vérifier").click()

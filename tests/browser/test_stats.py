@@ -14,7 +14,7 @@ def _intranet(settings):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_statistics_charts_render(page, live_server, head, school, screenshot_dir):
+def test_statistics_charts_render(axe, page, live_server, head, school, screenshot_dir):
     login_as(page, live_server, head)
     page.goto(f"{live_server.url}/administration/0380111P/statistiques/")
     expect(page.get_by_role("heading", name="Statistiques", exact=True)).to_be_visible()
@@ -31,6 +31,7 @@ def test_statistics_charts_render(page, live_server, head, school, screenshot_di
         assert bars.nth(index).bounding_box()["width"] > 10
     expect(page.get_by_role("img", name="États des comptes représentants légaux par classe")).to_be_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "stats-representatives.png"), full_page=True)
+    axe(page, "stats-representatives")
 
     # Filter by class 6A (HTMX, no reload): one bar left in the chart per class.
     page.get_by_label("Classe", exact=True).select_option(label="6A")
@@ -43,3 +44,4 @@ def test_statistics_charts_render(page, live_server, head, school, screenshot_di
     expect(page.locator("#chart-eleves-classes svg")).to_be_visible()
     expect(page.locator("#chart-eleves-classes svg rect.ec-chart__bar")).to_have_count(2)
     page.screenshot(path=os.path.join(screenshot_dir, "stats-students-6A.png"), full_page=True)
+    axe(page, "stats-students-6A")

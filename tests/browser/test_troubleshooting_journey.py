@@ -42,7 +42,7 @@ def populate(establishment):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_morand_resets_paul_dubois_and_prints_the_list(
-    page, live_server, establishment, delegate_depannage, screenshot_dir
+    axe, page, live_server, establishment, delegate_depannage, screenshot_dir
 ):
     paul = populate(establishment)
     login_as(page, live_server, delegate_depannage)
@@ -51,11 +51,13 @@ def test_morand_resets_paul_dubois_and_prints_the_list(
     expect(page.get_by_text("ÉduConnect - Dépannage des comptes élèves").first).to_be_visible()
     expect(page.get_by_text("CLG PRE BENIT BOURGOIN-JALLIEU (0380111P)").first).to_be_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "troubleshooting-home.png"), full_page=True)
+    axe(page, "troubleshooting-home")
 
     page.get_by_role("link", name="Élèves", exact=True).first.click()
     expect(page.get_by_role("heading", name="Gestion des comptes élèves")).to_be_visible()
     expect(page.locator("#results tbody tr")).to_have_count(5)
     page.screenshot(path=os.path.join(screenshot_dir, "troubleshooting-students.png"), full_page=True)
+    axe(page, "troubleshooting-students")
 
     # Search without reloading the page; the URL keeps the filters.
     page.evaluate("window.__not_reloaded = true")
@@ -72,11 +74,13 @@ def test_morand_resets_paul_dubois_and_prints_the_list(
     old_password = provisional_password(paul)
     expect(row).to_contain_text(old_password)
     page.screenshot(path=os.path.join(screenshot_dir, "troubleshooting-search.png"), full_page=True)
+    axe(page, "troubleshooting-search")
 
     # Reset: confirmation, then the banner and the row updated in place.
     row.get_by_role("link", name="Réinitialiser le mot de passe").click()
     expect(page.get_by_text("Êtes-vous sûr de vouloir réinitialiser le mot de passe de ce compte ?")).to_be_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "troubleshooting-confirm.png"), full_page=True)
+    axe(page, "troubleshooting-confirm")
     page.get_by_role("button", name="Confirmer").click()
     banner = page.locator("#banner .fr-alert--success")
     expect(banner).to_contain_text("Le mot de passe de l'élève Paul DUBOIS a bien été réinitialisé.")
@@ -87,6 +91,7 @@ def test_morand_resets_paul_dubois_and_prints_the_list(
     expect(page.locator(f"#account-{paul.pk}")).to_contain_text(new_password)
     assert page.evaluate("window.__not_reloaded") is True
     page.screenshot(path=os.path.join(screenshot_dir, "troubleshooting-banner.png"), full_page=True)
+    axe(page, "troubleshooting-banner")
 
     # Select the row, « Lister les comptes », PDF.
     expect(page.get_by_text("0 élève(s) sélectionné(s) sur 1")).to_be_visible()
@@ -95,6 +100,7 @@ def test_morand_resets_paul_dubois_and_prints_the_list(
     page.get_by_role("button", name="Lister les comptes").click()
     expect(page.get_by_text("choisissez ci-dessous le format souhaité")).to_be_visible()
     page.screenshot(path=os.path.join(screenshot_dir, "troubleshooting-list-format.png"), full_page=True)
+    axe(page, "troubleshooting-list-format")
     page.get_by_text("Liste des élèves (format pdf)").click()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Confirmer").click()
@@ -107,7 +113,9 @@ def test_morand_resets_paul_dubois_and_prints_the_list(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_filters_survive_back_and_select_all_resets_the_search(page, live_server, establishment, head, screenshot_dir):
+def test_filters_survive_back_and_select_all_resets_the_search(
+    axe, page, live_server, establishment, head, screenshot_dir
+):
     populate(establishment)
     login_as(page, live_server, head)
     page.goto(live_server.url + ESTABLISHMENT_URL + "eleves/")
@@ -120,6 +128,7 @@ def test_filters_survive_back_and_select_all_resets_the_search(page, live_server
     expect(page.locator("#results tbody tr")).to_have_count(3)
     expect(page).to_have_url(re.compile(r"state=informe&state=en_cours"))
     page.screenshot(path=os.path.join(screenshot_dir, "troubleshooting-filters.png"), full_page=True)
+    axe(page, "troubleshooting-filters")
     page.locator("#results").get_by_role("link", name="Élève", exact=True).click()  # by name, descending
     expect(page).to_have_url(re.compile(r"sort=-eleve"))
     expect(page.locator("#results tbody tr").first).to_contain_text("PETIT Chloé")
@@ -139,6 +148,7 @@ def test_filters_survive_back_and_select_all_resets_the_search(page, live_server
     expect(page.get_by_text("Les mots de passe de 3 élèves ont bien été réinitialisés.")).to_be_visible()
     expect(page.locator("table .ec-secret")).to_have_count(3)
     page.screenshot(path=os.path.join(screenshot_dir, "troubleshooting-bulk-result.png"), full_page=True)
+    axe(page, "troubleshooting-bulk-result")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Liste des élèves (format csv)").click()
     assert download_info.value.suggested_filename.endswith(".csv")

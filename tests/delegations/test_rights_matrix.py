@@ -72,7 +72,7 @@ def test_deleg_ce_post_urls(world, role):
     posts = [
         (
             f"/delegations/{UAI}/personnes/{staff.pk}/",
-            {"services": [Service.EDUCONNECT_DEPANNAGE, Service.EDUCONNECT_ADMINISTRATION], "start_date": "2026-01-01"},
+            {"services": [Service.EDUCONNECT_DEPANNAGE, "sts-web"], "start_date": "2026-01-01"},
         ),
         (f"/delegations/{UAI}/services/annuaire-academique/", {"grantee": staff.pk, "start_date": "2026-01-01"}),
         (f"/delegations/{UAI}/retirer/{delegation.pk}/", {}),

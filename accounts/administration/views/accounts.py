@@ -58,6 +58,7 @@ def account_context(request, establishment, account: Account, **extra) -> dict:
         "is_student": is_student,
         "person": "l'élève" if is_student else "le représentant légal",
         "of_person": "de l'élève" if is_student else "du représentant légal",
+        "to_person": "à l'élève" if is_student else "au représentant légal",
         "password": provisional_password(account),
         "linked": (
             selectors.linked_representatives(account.student)

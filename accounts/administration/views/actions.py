@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from delegations.access import establishment_view
 from delegations.permissions import Right
 from educonnect.http import no_store
+from educonnect.text import de
 
 from ... import matrix
 from ...activation import ActivationError, account_send_activation_email
@@ -52,7 +53,7 @@ def reset_identifier(request, establishment, account_id: int, kind: AccountKind)
         return _refused(request, establishment, account, str(refusal))
     messages.success(
         request,
-        f"L'identifiant de {_owner_name(account)} a bien été réinitialisé. Le nouvel identifiant est {identifier}.",
+        f"L'identifiant {de(_owner_name(account))} a bien été réinitialisé. Le nouvel identifiant est {identifier}.",
     )
     return redirect(account_urls(establishment, account)["page"])
 
