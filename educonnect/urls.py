@@ -11,5 +11,6 @@ urlpatterns = [
     path("administration/", include("accounts.administration.urls")),
     path("notifications/", include("notifications.urls")),
     path("compte/", include("accounts.enduser.urls")),
+    path("", include("oidc.urls")),
     path("", include("delegations.urls")),
 ]

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from ... import matrix
 from ...models import Account, AccountKind
 from ...passwords import provisional_password
+from ...services_used import services_used
 from .. import selectors
 from ..access import administration_view, get_account_for, no_store
 
@@ -55,6 +56,7 @@ def account_context(request, establishment, account: Account, **extra) -> dict:
             else selectors.linked_students(account.representative)
         ),
         "sources": selectors.data_sources(account),
+        "services_used": services_used(account),
         "decisions": {
             "notify": matrix.can_notify(account),
             "reset_password": matrix.can_reset_password(account),

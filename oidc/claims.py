@@ -1,0 +1,118 @@
+"""The one mapping from an ÉduConnect account to what a service receives (docs/oidc.md).
+
+OpenID Connect (userinfo and ID token) reads `claims_for`; a SAML front-end would read the same
+dictionary and rename its keys with `SAML_ATTRIBUTES` (the attribute names of ÉduConnect's SAML
+assertions). Nothing else decides what a service learns about a pupil or a parent.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+from accounts.models import Account, AccountKind, Responsibility, Sex, Student
+
+# Which scope releases which claim (DOT's `oidc_claim_scope`).
+CLAIM_SCOPES = {
+    "sub": "openid",
+    "given_name": "profile",
+    "family_name": "profile",
+    "birthdate": "profile",
+    "FrEduCtId": "educonnect",
+    "civilite": "educonnect",
+    "FrEduCtPersonAffiliation": "educonnect",
+    "FrEduCtEleveUAI": "educonnect",
+    "FrEduCtEleveNiveau": "educonnect",
+    "niveau_libelle": "educonnect",
+    "classe": "educonnect",
+    "enfants": "educonnect",
+}
+
+# The same information under ÉduConnect's SAML attribute names (for a SAML front-end).
+SAML_ATTRIBUTES = {
+    "given_name": "urn:oid:2.5.4.42",
+    "family_name": "urn:oid:2.5.4.4",
+    "FrEduCtId": "urn:oid:1.3.6.1.4.1.20326.10.999.1.57",
+    "FrEduCtPersonAffiliation": "urn:oid:1.3.6.1.4.1.20326.10.999.1.7",
+    "FrEduCtEleveUAI": "urn:oid:1.3.6.1.4.1.20326.10.999.1.72",
+    "FrEduCtEleveNiveau": "urn:oid:1.3.6.1.4.1.20326.10.999.1.73",
+    "birthdate": "urn:oid:1.3.6.1.4.1.20326.10.999.1.67",
+    "civilite": "urn:oid:1.3.6.1.4.1.20326.10.999.1.76",
+}
+
+# What the consent screen says each scope gives (French, shown to families).
+SCOPE_DESCRIPTIONS = {
+    "openid": "un identifiant de votre compte, propre à ce service",
+    "profile": "vos prénom et nom (et, pour un élève, sa date de naissance)",
+    "educonnect": (
+        "votre profil (élève ou représentant légal), votre civilité, l'établissement, le niveau et la classe "
+        "de l'élève ; pour un représentant légal, la liste de ses enfants avec leur établissement et leur classe"
+    ),
+}
+
+AFFILIATION_PUPIL = "eleve2d"
+AFFILIATION_REPRESENTATIVE = "resp2d"
+CIVILITY_OF_SEX = {Sex.MALE: "M.", Sex.FEMALE: "Mme"}
+
+
+def subject(account_id: int, service_id: int) -> str:
+    """Pairwise subject: stable for one account at one service, unlinkable between services,
+    never the sign-in identifier (which a reset can change). HMAC-SHA256 keyed with
+    EDUCONNECT_OIDC_SUBJECT_SALT: changing that setting changes every subject."""
+    message = f"{service_id}:{account_id}".encode()
+    return hmac.new(settings.EDUCONNECT_OIDC_SUBJECT_SALT.encode(), message, hashlib.sha256).hexdigest()
+
+
+def load_account(account_id: int) -> Account:
+    """The account with everything the claims read, in one statement."""
+    return Account.objects.select_related(
+        "student__establishment", "student__division", "student__mef", "representative"
+    ).get(pk=account_id)
+
+
+def _pupil(student: Student) -> dict:
+    return {
+        "FrEduCtEleveUAI": student.establishment.uai,
+        "FrEduCtEleveNiveau": student.mef.code if student.mef else "",
+        "niveau_libelle": (student.mef.short_label or student.mef.label) if student.mef else "",
+        "classe": student.division.code if student.division else "",
+    }
+
+
+def _children(account: Account) -> list[dict]:
+    students = (
+        Student.objects.filter(
+            responsibilities__representative_id=account.representative_id,
+            responsibilities__level=Responsibility.Level.LEGAL,
+            is_active=True,
+        )
+        .select_related("establishment", "division", "mef")
+        .order_by("last_name", "first_name", "pk")
+        .distinct()
+    )
+    return [{"given_name": s.first_name, "family_name": s.last_name, **_pupil(s)} for s in students]
+
+
+def claims_for(account: Account, *, service_id: int, scopes) -> dict:
+    """Every claim the scopes allow, for this account at this service."""
+    scopes = set(scopes)
+    sub = subject(account.pk, service_id)
+    claims: dict = {"sub": sub}
+    is_pupil = account.kind == AccountKind.STUDENT
+    owner = account.student if is_pupil else account.representative
+    if "profile" in scopes:
+        claims["given_name"] = owner.first_name
+        claims["family_name"] = owner.last_name
+        if is_pupil and owner.birth_date:
+            claims["birthdate"] = owner.birth_date.isoformat()
+    if "educonnect" in scopes:
+        claims["FrEduCtId"] = sub
+        if is_pupil:
+            claims["civilite"] = CIVILITY_OF_SEX.get(owner.sex, "")
+            claims["FrEduCtPersonAffiliation"] = AFFILIATION_PUPIL
+            claims.update(_pupil(owner))
+        else:
+            claims["civilite"] = owner.civility
+            claims["FrEduCtPersonAffiliation"] = AFFILIATION_REPRESENTATIVE
+            claims["enfants"] = _children(account)
+    return claims
