@@ -9,7 +9,9 @@ from . import views
 app_name = "oauth2_provider"  # DOT's views reverse their own URL names in this namespace
 
 urlpatterns = [
-    path(".well-known/openid-configuration", dot.ConnectDiscoveryInfoView.as_view(), name="oidc-connect-discovery-info"),
+    path(
+        ".well-known/openid-configuration", dot.ConnectDiscoveryInfoView.as_view(), name="oidc-connect-discovery-info"
+    ),
     path("o/jwks/", dot.JwksInfoView.as_view(), name="jwks-info"),
     path("o/authorize/", views.FamilyAuthorizationView.as_view(), name="authorize"),
     path("o/token/", dot.TokenView.as_view(), name="token"),

@@ -60,8 +60,10 @@ def current_account(request) -> Account | None:
 
 def safe_next(request, url: str | None) -> str | None:
     """`url` when it is a path on this site (a `next` parameter never sends anyone elsewhere)."""
-    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     ):
         return url
     return None

@@ -58,7 +58,10 @@ def parent(db):
     ResponsibilityFactory(student=first, representative__last_name="SABRIER", representative__first_name="Anne")
     representative = first.responsibilities.get().representative
     second = StudentFactory(
-        first_name="Hugo", last_name="SABRIER", establishment=first.establishment, division__code="5EME7",
+        first_name="Hugo",
+        last_name="SABRIER",
+        establishment=first.establishment,
+        division__code="5EME7",
         division__mef__code="10110001110",
     )
     ResponsibilityFactory(student=second, representative=representative, level=Responsibility.Level.LEGAL)

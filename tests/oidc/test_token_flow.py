@@ -10,7 +10,7 @@ from educonnect.models import AuditAction, AuditEvent
 from oidc.claims import subject
 from oidc.models import Service, ServiceUse
 
-from .conftest import REDIRECT_URI, authorize_params, code_from, exchange, get_code, make_service, pkce_pair, sign_in
+from .conftest import authorize_params, exchange, get_code, make_service, pkce_pair, sign_in
 
 
 def verified_claims(client, id_token: str) -> dict:
