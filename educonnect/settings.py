@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from oidc import keys as oidc_keys  # the identity provider's signing keys (no Django import)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("EDUCONNECT_VAR_DIR", BASE_DIR / "var"))
 
@@ -234,14 +236,12 @@ EDUCONNECT_PARAMETERS_CHECK_TIMEOUT = float(env("EDUCONNECT_PARAMETERS_CHECK_TIM
 
 # OpenID Connect provider for school services (oidc app, docs/oidc.md). Family accounts are the
 # resource owners: DOT's models are swapped for oidc's, whose `user` is an Account.
-from oidc import keys as _oidc_keys  # noqa: E402  (no Django import: reads the signing keys)
-
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oidc.Service"
 OAUTH2_PROVIDER_GRANT_MODEL = "oidc.Grant"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oidc.AccessToken"
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oidc.RefreshToken"
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oidc.IDToken"
-_oidc_key = _oidc_keys.active_key(os.environ, var_dir=VAR_DIR, production=PRODUCTION)
+_oidc_key = oidc_keys.active_key(os.environ, var_dir=VAR_DIR, production=PRODUCTION)
 if PRODUCTION and not _oidc_key:
     raise ImproperlyConfigured("EDUCONNECT_OIDC_PRIVATE_KEY_FILE must be set when EDUCONNECT_ENV=production")
 
@@ -256,7 +256,7 @@ EDUCONNECT_OIDC_SUBJECT_SALT = required("EDUCONNECT_OIDC_SUBJECT_SALT", "dev-onl
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": _oidc_key,
-    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _oidc_keys.previous_keys(os.environ),
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": oidc_keys.previous_keys(os.environ),
     "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
     "OIDC_ISS_ENDPOINT": EDUCONNECT_SITE_URL.rstrip("/") if PRODUCTION else "",
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
