@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -36,6 +38,8 @@ def test_check_deploy_passes_with_production_settings():
         SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         EDUCONNECT_ENCRYPTION_KEY="cHJvZHVjdGlvbi1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=",
         ALLOWED_HOSTS="educonnect.example.org",
+        EDUCONNECT_OIDC_SUBJECT_SALT="un-sel-de-production-stable",
+        EDUCONNECT_OIDC_PRIVATE_KEY=settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"],  # a valid RSA key
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
