@@ -1,5 +1,6 @@
 """The roof: includes every app's URLs (STYLE.md, « Who may import whom »)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +15,5 @@ urlpatterns = [
     path("", include("oidc.urls")),
     path("", include("delegations.urls")),
 ]
+if settings.EDUCONNECT_DEMO_ENT:  # « ENT de démonstration », a relying party (never in production)
+    urlpatterns.insert(0, path("ent-demo/", include("oidc.demo_ent.urls")))

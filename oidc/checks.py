@@ -3,7 +3,10 @@
 from django.core import checks
 
 
-@checks.register(checks.Tags.security)
+def register_checks() -> None:
+    checks.register(signing_key_check, checks.Tags.security)
+
+
 def signing_key_check(app_configs, **kwargs):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
