@@ -63,11 +63,19 @@ def subject(account_id: int, service_id: int) -> str:
     return hmac.new(settings.EDUCONNECT_OIDC_SUBJECT_SALT.encode(), message, hashlib.sha256).hexdigest()
 
 
+# What the claims read beside the account (select_related paths).
+ACCOUNT_RELATED = ("student__establishment", "student__division", "student__mef", "representative")
+
+
+def related_loaded(account: Account) -> bool:
+    """Whether the account came with its owner (select_related of ACCOUNT_RELATED)."""
+    field = "student" if account.kind == AccountKind.STUDENT else "representative"
+    return Account._meta.get_field(field).is_cached(account)
+
+
 def load_account(account_id: int) -> Account:
     """The account with everything the claims read, in one statement."""
-    return Account.objects.select_related(
-        "student__establishment", "student__division", "student__mef", "representative"
-    ).get(pk=account_id)
+    return Account.objects.select_related(*ACCOUNT_RELATED).get(pk=account_id)
 
 
 def _pupil(student: Student) -> dict:

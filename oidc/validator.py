@@ -6,6 +6,7 @@ refused once the account was reset (its session_version moved) or may no longer 
 scopes are limited to what the operator allowed the service.
 """
 
+import hashlib
 import json
 
 from oauth2_provider.oauth2_validators import OAuth2Validator
@@ -13,15 +14,42 @@ from oauth2_provider.scopes import BaseScopes
 from oauth2_provider.settings import oauth2_settings
 
 from . import claims, permissions
-from .models import Grant, Service
+from .models import AccessToken, Grant, Service
 
 
 class FamilyValidator(OAuth2Validator):
     oidc_claim_scope = claims.CLAIM_SCOPES
 
+    # The token request reads its authorization code once (with the account and what the claims
+    # need) instead of once per oauthlib hook: scopes, nonce, redirect URI, PKCE, validation.
+    def _grant(self, code, request):
+        grant = getattr(request, "grant_instance", None)
+        if grant is None or grant.code != code:
+            grant = (
+                Grant.objects.select_related(*(f"user__{path}" for path in claims.ACCOUNT_RELATED))
+                .filter(code=code)
+                .first()
+            )
+            request.grant_instance = grant
+        return grant
+
+    def get_authorization_code_scopes(self, client_id, code, redirect_uri, request):
+        grant = self._grant(code, request)
+        return grant.scope.split() if grant is not None else []
+
+    def get_authorization_code_nonce(self, client_id, code, redirect_uri, request):
+        grant = self._grant(code, request)
+        return (grant.nonce or None) if grant is not None else None
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
+        grant = self._grant(code, request)
+        return grant is not None and grant.application_id == client.pk and grant.redirect_uri_allowed(redirect_uri)
+
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
-        grant = Grant.objects.select_related("user").filter(code=code, application=client).first()
-        if grant is None or grant.is_expired() or not permissions.token_still_valid(grant, grant.user):
+        grant = self._grant(code, request)
+        if grant is None or grant.application_id != client.pk or grant.is_expired():
+            return False
+        if not permissions.token_still_valid(grant, grant.user):
             return False
         request.scopes = grant.scope.split(" ")
         request.user = grant.user
@@ -29,20 +57,32 @@ class FamilyValidator(OAuth2Validator):
             request.nonce = grant.nonce
         if grant.claims:
             request.claims = json.loads(grant.claims)
-        request.grant_instance = grant
         return True
 
     def get_code_challenge(self, code, request):
-        grant = getattr(request, "grant_instance", None)
-        if grant is not None and grant.code == code:
-            return grant.code_challenge or None
-        return super().get_code_challenge(code, request)
+        grant = self._grant(code, request)
+        return (grant.code_challenge or None) if grant is not None else None
 
     def get_code_challenge_method(self, code, request):
-        grant = getattr(request, "grant_instance", None)
-        if grant is not None and grant.code == code:
-            return grant.code_challenge_method or None
-        return super().get_code_challenge_method(code, request)
+        grant = self._grant(code, request)
+        return (grant.code_challenge_method or None) if grant is not None else None
+
+    def _create_access_token(self, expires, request, token, source_refresh_token=None):
+        """DOT's, linking the ID token just issued (finalize_id_token keeps it on the request)
+        instead of verifying and reading it back."""
+        id_token = getattr(request, "id_token", None) if token.get("id_token") else None
+        access_token = AccessToken(
+            user=request.user,
+            scope=token["scope"],
+            expires=expires,
+            id_token=id_token,
+            application=request.client,
+            source_refresh_token=source_refresh_token,
+            resource=getattr(request, "resource", []),
+        )
+        self._set_token_value(access_token, token["access_token"])
+        access_token.save()
+        return access_token
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
@@ -61,8 +101,15 @@ class FamilyValidator(OAuth2Validator):
     def get_additional_claims(self, request):  # the two-argument form: claims depend on the request
         return {}
 
+    def _load_access_token(self, token):
+        """DOT's, with the account and what the claims read in the same statement (userinfo)."""
+        checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        related = ["application", *(f"user__{path}" for path in claims.ACCOUNT_RELATED)]
+        return AccessToken.objects.select_related(*related).filter(token_checksum=checksum).first()
+
     def get_claim_dict(self, request):
-        account = claims.load_account(request.user.pk)
+        user = request.user
+        account = user if claims.related_loaded(user) else claims.load_account(user.pk)
         return claims.claims_for(account, service_id=request.client.pk, scopes=request.scopes)
 
     def get_discovery_claims(self, request):
