@@ -15,6 +15,15 @@ if admin.site.is_registered(Service):
 
 
 class ServiceForm(forms.ModelForm):
+    client_type = forms.ChoiceField(
+        label="Type de client",
+        choices=[
+            (Service.CLIENT_CONFIDENTIAL, "Confidentiel (avec secret)"),
+            (Service.CLIENT_PUBLIC, "Public (sans secret)"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="Public : sans secret, PKCE obligatoire. Confidentiel : avec secret.",
+    )
     allowed_scopes = forms.MultipleChoiceField(
         label="Données transmises (scopes)",
         choices=Scope.choices,
@@ -77,7 +86,6 @@ class ServiceAdmin(admin.ModelAdmin):
     list_filter = ["client_type", "skip_authorization"]
     search_fields = ["name", "client_id"]
     filter_horizontal = ["establishments"]
-    radio_fields = {"client_type": admin.HORIZONTAL}
 
     def save_model(self, request, obj, form, change):
         obj.authorization_grant_type = Service.GRANT_AUTHORIZATION_CODE
