@@ -88,17 +88,34 @@ def _pupil(student: Student) -> dict:
 
 
 def _children(account: Account) -> list[dict]:
-    students = (
-        Student.objects.filter(
-            responsibilities__representative_id=account.representative_id,
-            responsibilities__level=Responsibility.Level.LEGAL,
-            is_active=True,
+    """The active pupils the account's owner is legal representative of (one row each: a
+    responsibility is unique per pupil and representative)."""
+    rows = (
+        Responsibility.objects.filter(
+            representative_id=account.representative_id, level=Responsibility.Level.LEGAL, student__is_active=True
         )
-        .select_related("establishment", "division", "mef")
-        .order_by("last_name", "first_name", "pk")
-        .distinct()
+        .order_by("student__last_name", "student__first_name", "student_id")
+        .values_list(
+            "student__first_name",
+            "student__last_name",
+            "student__establishment__uai",
+            "student__mef__code",
+            "student__mef__short_label",
+            "student__mef__label",
+            "student__division__code",
+        )
     )
-    return [{"given_name": s.first_name, "family_name": s.last_name, **_pupil(s)} for s in students]
+    return [
+        {
+            "given_name": first_name,
+            "family_name": last_name,
+            "FrEduCtEleveUAI": uai,
+            "FrEduCtEleveNiveau": mef_code or "",
+            "niveau_libelle": mef_short or mef_label or "",
+            "classe": division or "",
+        }
+        for first_name, last_name, uai, mef_code, mef_short, mef_label, division in rows
+    ]
 
 
 def claims_for(account: Account, *, service_id: int, scopes) -> dict:

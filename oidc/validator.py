@@ -25,11 +25,8 @@ class FamilyValidator(OAuth2Validator):
     def _grant(self, code, request):
         grant = getattr(request, "grant_instance", None)
         if grant is None or grant.code != code:
-            grant = (
-                Grant.objects.select_related(*(f"user__{path}" for path in claims.ACCOUNT_RELATED))
-                .filter(code=code)
-                .first()
-            )
+            related = (f"user__{path}" for path in claims.ACCOUNT_RELATED)
+            grant = next(iter(Grant.objects.select_related(*related).filter(code=code)[:1]), None)  # code is unique
             request.grant_instance = grant
         return grant
 
@@ -105,7 +102,8 @@ class FamilyValidator(OAuth2Validator):
         """DOT's, with the account and what the claims read in the same statement (userinfo)."""
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
         related = ["application", *(f"user__{path}" for path in claims.ACCOUNT_RELATED)]
-        return AccessToken.objects.select_related(*related).filter(token_checksum=checksum).first()
+        # A slice, not first(): no ORDER BY to build (the checksum is unique per token).
+        return next(iter(AccessToken.objects.select_related(*related).filter(token_checksum=checksum)[:1]), None)
 
     def get_claim_dict(self, request):
         user = request.user
