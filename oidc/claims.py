@@ -63,8 +63,18 @@ def subject(account_id: int, service_id: int) -> str:
     return hmac.new(settings.EDUCONNECT_OIDC_SUBJECT_SALT.encode(), message, hashlib.sha256).hexdigest()
 
 
-# What the claims read beside the account (select_related paths).
+# What the claims read beside the account (select_related paths), and the only columns the provider
+# reads of them (oidc.permissions, DOT's auth_time, the account version of tokens, the claims).
 ACCOUNT_RELATED = ("student__establishment", "student__division", "student__mef", "representative")
+ACCOUNT_COLUMNS = (
+    "id", "identifier", "kind", "establishment_id", "student_id", "representative_id", "state",
+    "provisional_password_encrypted", "session_version", "last_login_at",
+    "student__first_name", "student__last_name", "student__birth_date", "student__sex", "student__is_active",
+    "student__establishment__uai", "student__division__code",
+    "student__mef__code", "student__mef__short_label", "student__mef__label",
+    "representative__civility", "representative__first_name", "representative__last_name",
+    "representative__is_active",
+)  # fmt: skip
 
 
 def related_loaded(account: Account) -> bool:

@@ -26,7 +26,9 @@ class FamilyValidator(OAuth2Validator):
         grant = getattr(request, "grant_instance", None)
         if grant is None or grant.code != code:
             related = (f"user__{path}" for path in claims.ACCOUNT_RELATED)
-            grant = next(iter(Grant.objects.select_related(*related).filter(code=code)[:1]), None)  # code is unique
+            columns = [f.name for f in Grant._meta.concrete_fields] + [f"user__{c}" for c in claims.ACCOUNT_COLUMNS]
+            queryset = Grant.objects.select_related(*related).only(*columns).filter(code=code)
+            grant = next(iter(queryset[:1]), None)  # the code is unique
             request.grant_instance = grant
         return grant
 
@@ -102,8 +104,10 @@ class FamilyValidator(OAuth2Validator):
         """DOT's, with the account and what the claims read in the same statement (userinfo)."""
         checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
         related = ["application", *(f"user__{path}" for path in claims.ACCOUNT_RELATED)]
-        # A slice, not first(): no ORDER BY to build (the checksum is unique per token).
-        return next(iter(AccessToken.objects.select_related(*related).filter(token_checksum=checksum)[:1]), None)
+        columns = [f.name for f in AccessToken._meta.concrete_fields] + [f"user__{c}" for c in claims.ACCOUNT_COLUMNS]
+        columns += [f"application__{f.name}" for f in Service._meta.concrete_fields]
+        queryset = AccessToken.objects.select_related(*related).only(*columns).filter(token_checksum=checksum)
+        return next(iter(queryset[:1]), None)  # a slice, not first(): no ORDER BY (the checksum is unique)
 
     def get_claim_dict(self, request):
         user = request.user
