@@ -108,3 +108,37 @@ def test_parent_signs_in_to_the_ent_and_out_of_both(page, live_server, ent, esta
     # Signing in to the ENT again asks for the password again.
     page.goto(f"{ent}/ent-demo/connexion/")
     expect(page.get_by_role("heading", name="Se connecter avec ÉduConnect")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_pupil_with_a_provisional_password_activates_on_the_way_to_the_ent(page, live_server, ent, establishment):
+    import datetime
+
+    from accounts.models import AccountState
+    from accounts.passwords import provisional_password
+
+    student = StudentFactory(
+        establishment=establishment, first_name="Paul", last_name="DUBOIS", birth_date=datetime.date(2012, 3, 14)
+    )
+    pupil = AccountFactory(student=student, informed=True, identifier="paul.dubois")
+    page.goto(f"{ent}/ent-demo/")
+    page.get_by_role("link", name="Se connecter avec ÉduConnect").click()
+    fill_sign_in(page, "paul.dubois", provisional_password(pupil))
+
+    new = "Vacances-a-la-mer-2026"
+    page.get_by_label("Nouveau mot de passe", exact=False).first.fill(new)
+    page.get_by_label("Confirmation du nouveau mot de passe").fill(new)
+    page.get_by_role("button", name="Enregistrer mon mot de passe").click()
+    page.get_by_label("Adresse mail").fill("paul@example.org")
+    page.get_by_label("Votre date de naissance").fill("2012-03-14")
+    page.get_by_role("button", name="Valider").click()
+
+    # Back on the way to the ENT: the consent screen, then the ENT with the pupil's claims.
+    page.get_by_role("button", name="Autoriser").click()
+    expect(page.get_by_role("heading", name="Bienvenue Paul DUBOIS")).to_be_visible()
+    expect(page.locator('[data-claim="FrEduCtPersonAffiliation"]')).to_have_text("eleve2d")
+    expect(page.locator('[data-claim="birthdate"]')).to_have_text("2012-03-14")
+    expect(page.locator('[data-claim="classe"]')).to_have_text("3EME1")
+    expect(page.locator('[data-claim="FrEduCtEleveUAI"]')).to_have_text(establishment.uai)
+    pupil.refresh_from_db()
+    assert pupil.state == AccountState.ACTIVATING and not pupil.has_provisional_password
