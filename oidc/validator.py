@@ -97,6 +97,17 @@ class FamilyValidator(OAuth2Validator):
         request.oauth2_error = {"error": "invalid_token", "error_description": "The account was reset."}
         return False
 
+    # prompt=none (DOT 3.4.1 leaves these two to the project: it raised NotImplementedError).
+    def validate_silent_login(self, request):
+        """Whether someone is signed in is decided by the view (FamilyAuthorizationView): without a
+        family session DOT answers login_required itself."""
+        return True
+
+    def validate_silent_authorization(self, request):
+        """No consent is stored: only a trusted service gets a code without its consent screen;
+        another one receives consent_required."""
+        return bool(request.client and request.client.skip_authorization)
+
     def get_additional_claims(self, request):  # the two-argument form: claims depend on the request
         return {}
 

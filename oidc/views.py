@@ -14,6 +14,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from oauth2_provider.views import AuthorizationView, RPInitiatedLogoutView
 
+from accounts.enduser import services as enduser_services
 from accounts.enduser import session
 from accounts.enduser.session import enduser_required
 
@@ -48,9 +49,13 @@ class FamilyAuthorizationView(AuthorizationView):
         user = _as_family_user(request)
         if user is not None:
             pending = session.pending_step(user)
-            if pending is not None:  # provisional password or activation to finish first
+            if pending is not None and "none" in request.GET.get("prompt", "").split():
+                request.user = AnonymousUser()  # prompt=none: no interaction, DOT answers login_required
+                user = None
+            elif pending is not None:  # provisional password or activation to finish first
                 session.remember_next(request, request.get_full_path())
                 return redirect(pending)
+        if user is not None:
             client_id = request.GET.get("client_id") or request.POST.get("client_id")
             service = Service.objects.filter(client_id=client_id).prefetch_related("establishments").first()
             if service is not None and not permissions.can_sign_in_to(user, service):
@@ -91,8 +96,6 @@ class FamilyLogoutView(RPInitiatedLogoutView):
 
     def do_logout(self, application=None, post_logout_redirect_uri=None, state=None, token_user=None):
         if self.request.user.is_authenticated:
-            from accounts.enduser import services as enduser_services
-
             enduser_services.account_record_sign_out(account=self.request.user, request=self.request)
         return super().do_logout(application, post_logout_redirect_uri, state, token_user)
 

@@ -210,3 +210,31 @@ def test_administration_account_page_shows_services_used(client, head, establish
     assert "Services utilisés" in body
     assert "<td>ENT des collèges</td>" in body
     assert timezone.localtime(use.last_signed_in_at).strftime("%d/%m/%Y à %H:%M") in body
+
+
+@pytest.mark.django_db
+def test_prompt_none_answers_login_required_without_a_session_or_with_steps_pending(client, service, establishment):
+    params = authorize_params(service, pkce_pair()[1], prompt="none")
+    response = client.get(AUTHORIZE, params)
+    assert response.status_code == 302
+    assert response.url.startswith(REDIRECT_URI) and "error=login_required" in response.url
+    account = AccountFactory(student=StudentFactory(establishment=establishment), informed=True)
+    sign_in(client, account, password=provisional_password(account))
+    response = client.get(AUTHORIZE, params)
+    assert response.url.startswith(REDIRECT_URI) and "error=login_required" in response.url
+    assert not ServiceUse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_prompt_none_with_a_session_returns_a_code_silently(client, service, pupil):
+    sign_in(client, pupil)
+    code_from(client.get(AUTHORIZE, authorize_params(service, pkce_pair()[1], prompt="none")))
+
+
+@pytest.mark.django_db
+def test_prompt_none_at_an_untrusted_service_answers_consent_required(client, pupil):
+    service = make_service(skip_authorization=False)
+    sign_in(client, pupil)
+    response = client.get(AUTHORIZE, authorize_params(service, pkce_pair()[1], prompt="none"))
+    assert response.status_code == 302
+    assert response.url.startswith(REDIRECT_URI) and "error=consent_required" in response.url
