@@ -1,6 +1,8 @@
 """Writes of the identity provider: a sign-in to a service, a refusal, « Se déconnecter de tous
 les services ». Keyword-only, atomic, the audit row in the same transaction."""
 
+import logging
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -10,6 +12,8 @@ from educonnect import audit
 from educonnect.models import AuditAction
 
 from .models import AccessToken, IDToken, RefreshToken, Service, ServiceUse
+
+logger = logging.getLogger(__name__)
 
 
 def _record(action, account: Account, request, **details) -> None:
@@ -36,6 +40,7 @@ def service_sign_in_record(*, account: Account, service: Service, request=None) 
     if not created:
         ServiceUse.objects.filter(pk=use.pk).update(last_signed_in_at=now, sign_in_count=F("sign_in_count") + 1)
     _record(AuditAction.ACCOUNT_SERVICE_LOGIN, account, request, service=service.name, client_id=service.client_id)
+    logger.info("service sign-in: account %s to %s", account.pk, service.client_id)
     return use
 
 
@@ -50,6 +55,7 @@ def service_sign_in_refuse(*, account: Account, service: Service, reason: str, r
         reason=reason,
         path=request.path if request is not None else "",
     )
+    logger.warning("service sign-in refused (%s): account %s to %s", reason, account.pk, service.client_id)
 
 
 @transaction.atomic
@@ -65,4 +71,5 @@ def account_sign_out_of_services(*, account: Account, request=None) -> int:
     AccessToken.objects.filter(user_id=account.pk).delete()
     IDToken.objects.filter(user_id=account.pk).delete()
     _record(AuditAction.ACCOUNT_SERVICES_LOGOUT, account, request, services=len(services))
+    logger.info("sign-out of all services: account %s, %d services", account.pk, len(services))
     return len(services)

@@ -245,7 +245,7 @@ def test_code_issued_before_a_reset_cannot_be_redeemed(client, service, pupil):
 
 
 @pytest.mark.django_db
-def test_service_limited_to_other_establishments_refuses_and_journals(client, pupil):
+def test_service_limited_to_other_establishments_refuses_and_journals(client, pupil, caplog):
     service = make_service()
     service.establishments.add(EstablishmentFactory())
     sign_in(client, pupil)
@@ -256,6 +256,7 @@ def test_service_limited_to_other_establishments_refuses_and_journals(client, pu
     event = AuditEvent.objects.get(action=AuditAction.ACCOUNT_SERVICE_REFUSED)
     assert event.details["reason"] == "establishment" and event.details["path"] == AUTHORIZE
     assert event.ip_address == "127.0.0.1"
+    assert f"service sign-in refused (establishment): account {pupil.pk} to ent-colleges" in caplog.text
 
 
 @pytest.mark.django_db
