@@ -14,7 +14,7 @@ urlpatterns = [
     ),
     path("o/jwks/", dot.JwksInfoView.as_view(), name="jwks-info"),
     path("o/authorize/", views.FamilyAuthorizationView.as_view(), name="authorize"),
-    path("o/token/", dot.TokenView.as_view(), name="token"),
+    path("o/token/", views.FamilyTokenView.as_view(), name="token"),
     path("o/userinfo/", dot.UserInfoView.as_view(), name="user-info"),
     path("o/revoke/", dot.RevokeTokenView.as_view(), name="revoke-token"),
     path("o/logout/", views.FamilyLogoutView.as_view(), name="rp-initiated-logout"),

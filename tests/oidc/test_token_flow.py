@@ -144,3 +144,12 @@ def test_discovery_and_jwks(client, settings):
     keys = client.get("/o/jwks/").json()["keys"]
     assert [k["kty"] for k in keys] == ["RSA"]
     assert "d" not in keys[0]  # public part only
+
+
+@pytest.mark.django_db
+def test_token_endpoint_needs_no_csrf_token(client, service, pupil):
+    from django.test import Client
+
+    verifier, challenge = pkce_pair()
+    code = get_code(client, service, pupil, challenge)
+    assert exchange(Client(enforce_csrf_checks=True), code, verifier).status_code == 200
