@@ -127,6 +127,16 @@ NAMED_STATES = {
 SCHOOL_YEAR_START = datetime.date(2026, 9, 1)
 
 
+# Extension point: apps above accounts add their demo data (oidc registers the « ENT de
+# démonstration » in its AppConfig.ready()). A seeder returns the lines `seed_demo` prints.
+_extra_seeders: list = []
+
+
+def register_demo_seeder(seeder) -> None:
+    if seeder not in _extra_seeders:
+        _extra_seeders.append(seeder)
+
+
 def seed_demo(*, stdout=None) -> dict:
     """Load everything; returns what to print (credentials)."""
     for spec in ESTABLISHMENTS:
@@ -141,7 +151,8 @@ def seed_demo(*, stdout=None) -> dict:
         secrets = {username: _enrol_totp(users[username], secret) for username, secret in DEMO_TOTP_SECRETS.items()}
         for spec in ESTABLISHMENTS:
             _spread_states(Establishment.objects.get(uai=spec.uai))
-    return {"staff": STAFF, "totp": secrets}
+        extra = [line for seeder in _extra_seeders for line in seeder()]
+    return {"staff": STAFF, "totp": secrets, "extra": extra}
 
 
 def demo_exports(uai: str) -> list[Path]:

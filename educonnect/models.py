@@ -43,6 +43,9 @@ class AuditAction(models.TextChoices):
     ACCOUNT_BIRTH_DATE_FAILED = "account_birth_date_failed", "Date de naissance erronée (première connexion)"
     ACCOUNT_EMAIL_CONFIRMED = "account_email_confirmed", "Adresse mail confirmée par l'usager"
     ACCOUNT_IDENTIFIER_REMINDED = "account_identifier_reminded", "Identifiant renvoyé par mail à l'usager"
+    ACCOUNT_SERVICE_LOGIN = "account_service_login", "Connexion d'un usager à un service"
+    ACCOUNT_SERVICE_REFUSED = "account_service_refused", "Connexion d'un usager à un service refusée"
+    ACCOUNT_SERVICES_LOGOUT = "account_services_logout", "Déconnexion d'un usager de tous les services"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from oidc import keys as oidc_keys  # the identity provider's signing keys (no Django import)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("EDUCONNECT_VAR_DIR", BASE_DIR / "var"))
 
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "stats",
+    "oauth2_provider",
+    "oidc",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +88,7 @@ MIDDLEWARE = [
     "educonnect.observability.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "oidc.middleware.ServicesInFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -295,6 +300,64 @@ EDUCONNECT_WORKER_MAX_SILENCE = float(env("EDUCONNECT_WORKER_MAX_SILENCE", "120"
 # establishment, duration and status of the request that wrote it), plain text otherwise.
 # LOG_FORMAT=json|plain overrides.
 LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "plain")
+# OpenID Connect provider for school services (oidc app, docs/oidc.md). Family accounts are the
+# resource owners: DOT's models are swapped for oidc's, whose `user` is an Account.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oidc.Service"
+OAUTH2_PROVIDER_GRANT_MODEL = "oidc.Grant"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oidc.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oidc.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oidc.IDToken"
+_oidc_key = oidc_keys.active_key(os.environ, var_dir=VAR_DIR, production=PRODUCTION)
+if PRODUCTION and not _oidc_key:
+    raise ImproperlyConfigured("EDUCONNECT_OIDC_PRIVATE_KEY_FILE must be set when EDUCONNECT_ENV=production")
+
+
+def _oidc_pkce_required(client_id: str) -> bool:
+    from oidc.validator import pkce_required  # PKCE is required of public clients
+
+    return pkce_required(client_id)
+
+
+EDUCONNECT_OIDC_SUBJECT_SALT = required("EDUCONNECT_OIDC_SUBJECT_SALT", "dev-only-oidc-subject-salt")
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_key,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": oidc_keys.previous_keys(os.environ),
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_ISS_ENDPOINT": EDUCONNECT_SITE_URL.rstrip("/") if PRODUCTION else "",
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OAUTH2_VALIDATOR_CLASS": "oidc.validator.FamilyValidator",
+    "SCOPES_BACKEND_CLASS": "oidc.validator.ServiceScopes",
+    "SCOPES": {"openid": "OpenID Connect", "profile": "Identité", "educonnect": "Profil ÉduConnect"},
+    "PKCE_REQUIRED": _oidc_pkce_required,
+    "CLIENT_SECRET_HASHER": "oidc_client_secret_sha256",
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["https", "http"],
+    **{
+        f"COMPLIANT_BCP_RFC9700_{gate}": True
+        for gate in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": PRODUCTION,
+}
+PASSWORD_HASHERS = [*PASSWORD_HASHERS, "oidc.hashers.ClientSecretHasher"]
+# The « ENT de démonstration » (demo_ent, a relying party on mozilla-django-oidc) runs at /ent-demo/.
+EDUCONNECT_DEMO_ENT = env_bool("EDUCONNECT_DEMO_ENT", default=not PRODUCTION)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

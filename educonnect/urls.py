@@ -1,5 +1,6 @@
 """The roof: includes every app's URLs (STYLE.md, « Who may import whom »)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -43,5 +44,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("import-siecle/", include("accounts.siecle_web.urls")),
     path("compte/", include("accounts.enduser.urls")),
+    path("", include("oidc.urls")),
     path("", include("delegations.urls")),
 ]
+if settings.EDUCONNECT_DEMO_ENT:  # « ENT de démonstration », a relying party (never in production)
+    urlpatterns.insert(0, path("ent-demo/", include("oidc.demo_ent.urls")))

@@ -13,12 +13,14 @@ from functools import wraps
 
 from django.contrib.auth import SESSION_KEY as STAFF_SESSION_KEY
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import Account, AccountState
 from educonnect.http import no_store
 
 ACCOUNT_KEY = "educonnect_account_id"
 VERSION_KEY = "educonnect_session_version"
+NEXT_KEY = "educonnect_next"  # where to go once signed in (a school service's sign-in, /o/authorize/)
 
 
 def sign_in(request, account: Account) -> None:
@@ -55,6 +57,28 @@ def current_account(request) -> Account | None:
                 account = None
     request._enduser_account = account
     return account
+
+
+def safe_next(request, url: str | None) -> str | None:
+    """`url` when it is a path on this site (a `next` parameter never sends anyone elsewhere)."""
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    ):
+        return url
+    return None
+
+
+def remember_next(request, url: str | None) -> None:
+    """Keep where to go after the sign-in and its first steps (kept across session.sign_in)."""
+    url = safe_next(request, url)
+    if url:
+        request.session[NEXT_KEY] = url
+
+
+def pop_next(request) -> str | None:
+    return request.session.pop(NEXT_KEY, None)
 
 
 def needs_new_password(account: Account) -> bool:

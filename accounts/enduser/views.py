@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.activation import LINK_VALIDITY_DAYS
 from accounts.models import AccountKind, AccountState
+from accounts.services_used import services_used
 from educonnect.http import no_store
 from educonnect.network import client_ip
 from educonnect.ratelimit import Limiter
@@ -36,8 +37,9 @@ def _render(request, template: str, context: dict | None = None, status: int = 2
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
+    next_url = session.safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if current_account(request) is not None:
-        return redirect("enduser:home")
+        return redirect(next_url or "enduser:home")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         identifier, ip = form.cleaned_data["identifier"], client_ip(request)
@@ -49,11 +51,12 @@ def sign_in(request):
                 account=result.account, with_provisional=result.with_provisional, request=request
             )
             session.sign_in(request, account)
-            return redirect(session.pending_step(account) or "enduser:home")
+            session.remember_next(request, next_url)
+            return redirect(session.pending_step(account) or session.pop_next(request) or "enduser:home")
         signin_limiter.register_failure(username=identifier, ip=ip)
         services.account_record_failed_sign_in(identifier=identifier, request=request)
         form.add_error(None, SIGN_IN_REFUSED)
-    return _render(request, "sign_in.html", {"form": form})
+    return _render(request, "sign_in.html", {"form": form, "next": next_url or ""})
 
 
 @require_POST
@@ -77,7 +80,7 @@ def first_password(request):
         )
         session.refresh_version(request, account)
         messages.success(request, "Votre nouveau mot de passe est enregistré.")
-        return redirect(session.pending_step(account) or "enduser:home")
+        return redirect(session.pending_step(account) or session.pop_next(request) or "enduser:home")
     return _render(request, "first_password.html", {"form": form, "step": 1, "steps": _steps(account)})
 
 
@@ -110,7 +113,7 @@ def first_activation(request):
                 f"Un mail d'activation a été envoyé à {account.email}. Cliquez sur le lien qu'il contient "
                 f"(valable {LINK_VALIDITY_DAYS} jours) pour activer votre compte.",
             )
-            return redirect("enduser:home")
+            return redirect(session.pop_next(request) or "enduser:home")
         if outcome == services.FirstSignInOutcome.WRONG_BIRTH_DATE:
             left = services.BIRTH_DATE_MAX_FAILURES - account.birth_date_failures
             form.add_error(
@@ -137,6 +140,7 @@ def home(request):
         "account": account,
         "students": linked_students(account) if account.kind == AccountKind.REPRESENTATIVE else None,
         "activating": account.state == AccountState.ACTIVATING,
+        "services_used": services_used(account),
     }
     return _render(request, "home.html", context)
 

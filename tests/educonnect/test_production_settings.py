@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 
 from educonnect.observability import RequestContextMiddleware
@@ -23,11 +24,14 @@ SAFE = {
     "REDIS_URL": REDIS_URL,
     "EDUCONNECT_SITE_URL": "https://educonnect.example.org",
     "EDUCONNECT_TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
+    "EDUCONNECT_OIDC_SUBJECT_SALT": "un-sel-de-production-stable",
+    "EDUCONNECT_OIDC_PRIVATE_KEY": settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"],  # a valid RSA key
 }
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production-0123456789"
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="
 OWN = {"SECRET_KEY", "EDUCONNECT_ENCRYPTION_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL"}
 OWN |= {"EDUCONNECT_SITE_URL", "WEB_CONCURRENCY", "EDUCONNECT_TRUSTED_PROXIES", "EDUCONNECT_ENV"}
+OWN |= {"EDUCONNECT_OIDC_SUBJECT_SALT", "EDUCONNECT_OIDC_PRIVATE_KEY", "EDUCONNECT_OIDC_PRIVATE_KEY_FILE"}
 
 
 def _run(args, env):

@@ -12,6 +12,7 @@ from educonnect.http import no_store
 from ... import matrix
 from ...models import Account, AccountKind
 from ...passwords import provisional_password
+from ...services_used import services_used
 from .. import selectors
 from ..access import get_account_for
 
@@ -66,6 +67,7 @@ def account_context(request, establishment, account: Account, **extra) -> dict:
             else selectors.linked_students(account.representative)
         ),
         "sources": selectors.data_sources(account),
+        "services_used": services_used(account),
         "decisions": {
             "notify": matrix.can_notify(account),
             "reset_password": matrix.can_reset_password(account),

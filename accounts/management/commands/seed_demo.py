@@ -28,3 +28,5 @@ class Command(BaseCommand):
             f"les comptes déjà activés de la démo ont le mot de passe {DEMO_FAMILY_PASSWORD}"
         )
         out.write("Espace usager : http://127.0.0.1:8000/compte/connexion/")
+        for line in result["extra"]:
+            out.write(line)
