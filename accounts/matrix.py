@@ -40,5 +40,10 @@ def can_resend_activation_email(account: Account) -> Decision:
     return ALLOWED
 
 
+def can_list(account: Account) -> Decision:
+    """« Lister les comptes » (PDF / CSV): every state."""
+    return ALLOWED
+
+
 def can_reset_identifier(account: Account) -> Decision:
     return ALLOWED

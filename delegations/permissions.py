@@ -10,6 +10,7 @@ very next request.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -20,6 +21,8 @@ from educonnect import audit
 from educonnect.models import AuditAction
 
 from .models import Assignment, Delegation, Establishment, Service, User
+
+logger = logging.getLogger(__name__)
 
 
 class Right(StrEnum):
@@ -125,8 +128,16 @@ def establishments_with_right(user, right: Right | None = None):
 
 
 def refuse(user, *, reason: str, request, establishment: Establishment | None = None, **details) -> Http404:
-    """Journal an ACCESS_REFUSED event — with the request's path and client IP — and return the 404
-    to raise (existence is never revealed)."""
+    """Journal an ACCESS_REFUSED event — with the request's path and client IP — log it, and return
+    the 404 to raise (existence is never revealed)."""
+    logger.warning(
+        "access refused: user %s, %s, establishment %s, %s %s",
+        getattr(user, "pk", None),
+        reason,
+        establishment.uai if establishment is not None else "-",
+        request.method,
+        request.path[:300],
+    )
     audit.record(
         action=AuditAction.ACCESS_REFUSED,
         actor=user,

@@ -20,7 +20,6 @@ from functools import wraps
 from urllib.parse import urlencode
 
 import django_otp
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -61,8 +60,9 @@ def _redirect(request, url: str):
 
 
 def signin_redirect(request):
-    if getattr(request, "htmx", False):
-        return HttpResponseClientRedirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}")
+    """To the staff sign-in, back here after. An HTMX request's redirect is turned by
+    `educonnect.middleware.HtmxSessionExpiredMiddleware` into a whole-page load (GET) or the
+    « Votre session a expiré » alert (an action), in one place for staff and families."""
     return redirect_to_login(request.get_full_path())
 
 

@@ -1,6 +1,7 @@
 """Shared fixtures: named personas (STYLE.md) on two establishments."""
 
 import pytest
+from django.core.cache import caches
 
 from delegations.models import Assignment, Service
 from tests.factories import (
@@ -28,6 +29,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.EDUCONNECT_TRUSTED_PROXIES = []
     # Tasks (the outbox's mails among them) run at once; on_commit callbacks still decide when.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # Per-process caches (brute-force counters, the services' origins of the CSP, the structure of
+    # an establishment) start empty: no test sees what an earlier one left.
+    caches["default"].clear()
 
 
 @pytest.fixture

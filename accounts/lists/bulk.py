@@ -24,6 +24,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from educonnect.http import no_store
+
 from .. import display, matrix
 from ..models import Account, AccountKind, AccountState
 from ..resets import ResetRefused, accounts_reset_passwords
@@ -136,11 +138,6 @@ def nothing_selected(request, population: Population, *, list_url: str):
     messages.error(request, "Sélectionnez au moins un compte dans la liste.")
     query = back_querystring(population, request.POST)
     return redirect(f"{list_url}?{query}" if query else list_url)
-
-
-def no_store(response):
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @dataclass(frozen=True)

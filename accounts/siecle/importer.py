@@ -11,6 +11,7 @@
 Each import that ran is recorded as an accounts.models.SiecleImport (its report)."""
 
 import datetime
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ COLLEGE_MEF_PREFIXES = ("100", "101", "102", "103", "164", "165", "166", "167")
 VOCATIONAL_MEF_PREFIXES = ("24", "25", "5")  # bac pro, CAP
 
 Progress = Callable[[int, str], None]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -206,7 +209,11 @@ def siecle_import(
             force=force,
             record=record,
         )
+    except SiecleImportGuarded as exc:
+        logger.warning("siecle import %s refused by its guards: %s", bundle.uai, "; ".join(exc.errors))
+        raise
     except IntegrityError as exc:  # e.g. an identifier taken meanwhile by a concurrent import
+        logger.warning("siecle import %s: concurrent write (%s)", bundle.uai, exc.__class__.__name__)
         raise SiecleImportError(
             [f"Import SIECLE : écriture concurrente détectée ({exc.__class__.__name__}) ; relancez l'import"]
         ) from exc
@@ -253,6 +260,14 @@ def _write(
         },
     )
     report.record = _save_record(report, establishment, actor, actor_label, record, now)
+    logger.info(
+        "siecle import %s: export of %s, %d accounts created, %d anomalies%s",
+        establishment.uai,
+        report.export_date,
+        report.accounts_created,
+        report.anomaly_count,
+        " (forced past: " + "; ".join(guards) + ")" if report.forced else "",
+    )
     return report
 
 

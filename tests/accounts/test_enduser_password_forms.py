@@ -9,8 +9,10 @@ from accounts.enduser.credentials import check_credentials
 from accounts.enduser.recovery import make_token
 from accounts.models import AccountState
 from accounts.passwords import provisional_password
-from tests.accounts.test_enduser_support import enduser_env, sign_in  # noqa: F401
+from tests.accounts.enduser_support import sign_in
 from tests.factories import CHOSEN_PASSWORD, AccountFactory, LegalRepresentativeFactory
+
+pytestmark = pytest.mark.usefixtures("enduser_env")
 
 LIKE_THE_NAME = "Camille-Andre-2026!"
 NBSP = "\u00a0"  # Django's French catalogue puts non-breaking spaces inside « »

@@ -233,6 +233,7 @@ def test_known_and_unknown_take_the_same_code_path_and_no_mail_leaves_in_the_req
     journal, no mail in the request (the worker does them) — so its time cannot tell them apart."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     account = AccountFactory(activated=True, identifier="usager.connu")
+    client.get(FORGOTTEN)  # per-process caches warm (the services' origins of the family pages' CSP)
     with django_capture_on_commit_callbacks(execute=True):
         known_sql, known_tasks = _request_footprint(client, {"kind": kind, field: known})
         unknown_sql, unknown_tasks = _request_footprint(client, {"kind": kind, field: unknown})

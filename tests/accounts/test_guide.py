@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from accounts.guide import action_rows
 from accounts.models import AccountState
-from tests.accounts.administration_fixtures import on_intranet  # noqa: F401
 
 STATES = list(AccountState)
 

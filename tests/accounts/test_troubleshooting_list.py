@@ -257,9 +257,9 @@ def _populate(establishment, n):
         AccountFactory(student=student, informed=True)
 
 
-# Session, user with their rights, the page (with its total). The classes and MEFs of the filters
+# Session, user, their rights (one query), the page (with its total). The classes and MEFs of the filters
 # are cached per SIECLE import: none for an imported establishment.
-LIST_QUERIES = 3
+LIST_QUERIES = 4
 
 
 @pytest.mark.parametrize("htmx", [False, True])

@@ -34,7 +34,7 @@ def ent(live_server, settings):
     ent_origin = provider.replace("localhost", "127.0.0.1")
     settings.EDUCONNECT_DEMO_ENT_PROVIDER_URL = provider
     settings.PASSWORD_HASHERS = [
-        "tests.accounts.test_enduser_support.FastArgon2PasswordHasher",
+        "tests.accounts.enduser_support.FastArgon2PasswordHasher",
         "oidc.hashers.ClientSecretHasher",
     ]
     Service.objects.create(

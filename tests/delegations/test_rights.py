@@ -208,6 +208,6 @@ def test_a_list_page_costs_four_queries_session_user_rights_and_page(client, hea
         sqls = [q["sql"] for q in queries.captured_queries]
         assert len(sqls) == 4, sqls
         for sql, table in zip(
-            sqls, ("django_session", "delegations_user", "delegations_assignment", "accounts_student"), strict=True
+            sqls, ("django_session", "delegations_user", "delegations_assignment", "accounts_account"), strict=True
         ):
             assert f'FROM "{table}"' in sql, (table, sql)

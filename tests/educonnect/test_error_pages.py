@@ -107,9 +107,9 @@ def test_revoked_delegation_answers_the_next_htmx_request_with_access_refused(
     assert client.get(url, **HTMX).status_code == 200
     delegation_revoke(actor=head, delegation=Delegation.objects.get(grantee=delegate_depannage))
     response = client.get(url + "?q=dub", **HTMX)
-    # A client error, so that HTMX does not swap it and htmx-errors.js shows it (404 today, as for a
-    # stranger; the access gate may answer 403 to staff of the establishment: same alert).
-    assert 400 <= response.status_code < 500
+    # A client error, so that HTMX does not swap it and htmx-errors.js shows it: 404, as to any
+    # stranger to the establishment (the access gate).
+    assert response.status_code == 404
     page = page_of(response)
     assert "<html" not in page
     assert "data-ec-htmx-alert" in page

@@ -25,7 +25,7 @@ from django.db import connection
 from pypdf import PdfReader
 
 from accounts.enduser.views import signin_limiter
-from educonnect.models import AuditAction, AuditEvent
+from educonnect.models import AuditAction, AuditEvent, OutgoingMail
 from notifications import jobs, services
 from notifications.models import Channel, ItemStatus, JobStatus, NotificationJob
 from tests.factories import CHOSEN_PASSWORD, DEMO_PASSWORD, AccountFactory, EstablishmentFactory, UserFactory
@@ -249,7 +249,8 @@ def _wait_for_job(job: NotificationJob, seconds: float = 120) -> NotificationJob
 
 
 @pytest.mark.parametrize("channel", [Channel.EMAIL, Channel.SHEET])
-def test_a_job_taken_by_both_workers_at_once_notifies_each_account_once(stack, channel):
+def test_a_job_taken_by_both_workers_at_once_notifies_each_account_once(stack, channel, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the workers' queue
     establishment = EstablishmentFactory(uai="0380888A" if channel == Channel.EMAIL else "0380777B")
     head = UserFactory(username=f"principal.jobs.{channel}")
     accounts = [
@@ -268,7 +269,9 @@ def test_a_job_taken_by_both_workers_at_once_notifies_each_account_once(stack, c
     assert notified.count() == 60
     assert sorted(notified.values_list("target_id", flat=True)) == sorted(str(a.pk) for a in accounts)
     if channel == Channel.EMAIL:
-        time.sleep(1)  # the other worker may still be sending
+        deadline = time.monotonic() + 60  # the mails leave the outbox through their own tasks
+        while OutgoingMail.objects.exclude(status="sent").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
         recipients = []
         for message in Path(stack["outbox"]).iterdir():
             recipients += re.findall(r"^To: (famille\d+@example\.org)$", message.read_text(), flags=re.M)

@@ -97,7 +97,8 @@ def noop_task() -> int:
 
 
 @pytest.mark.django_db(transaction=True)  # the worker's loop closes a connection left in a transaction
-def test_the_worker_beats_at_start_and_after_each_task():
+def test_the_worker_beats_at_start_and_after_each_task(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the worker's queue
     noop_task.enqueue()
     call_command("worker", batch=True, startup_delay=False, verbosity=0, worker_id="worker-test-1")
     row = WorkerHeartbeat.objects.get(worker_id="worker-test-1")

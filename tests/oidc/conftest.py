@@ -21,7 +21,7 @@ SECRET = "secret-du-service-" + "x" * 40
 @pytest.fixture(autouse=True)
 def oidc_env(settings):
     settings.PASSWORD_HASHERS = [
-        "tests.accounts.test_enduser_support.FastArgon2PasswordHasher",
+        "tests.accounts.enduser_support.FastArgon2PasswordHasher",
         "oidc.hashers.ClientSecretHasher",
     ]
     cache.clear()

@@ -13,17 +13,13 @@ from jwcrypto import jwk, jwt
 
 from oidc import keys
 from oidc.checks import signing_key_check
+from tests.educonnect.test_production_settings import SAFE
 
 from .conftest import exchange, get_code, pkce_pair
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {
-    "EDUCONNECT_ENV": "production",
-    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "EDUCONNECT_ENCRYPTION_KEY": "cHJvZHVjdGlvbi1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=",
-    "EDUCONNECT_OIDC_SUBJECT_SALT": "un-sel-de-production-stable",
-    "ALLOWED_HOSTS": "educonnect.example.org",
-}
+# A safe production configuration (the deploy checks' own), without its signing key.
+PRODUCTION = {k: v for k, v in SAFE.items() if not k.startswith("EDUCONNECT_OIDC_PRIVATE_KEY")}
 
 
 @pytest.fixture(scope="module")

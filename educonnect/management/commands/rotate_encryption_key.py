@@ -14,6 +14,8 @@ from educonnect import crypto
 
 def encrypted_fields():
     for model in apps.get_models():
+        if model._meta.proxy:  # its table is its concrete model's (oidc.FamilyUser is an Account)
+            continue
         for field in model._meta.concrete_fields:
             if isinstance(field, models.TextField) and field.name.endswith("_encrypted"):
                 yield model, field.name
