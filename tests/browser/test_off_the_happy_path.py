@@ -313,7 +313,12 @@ def test_staff_on_a_phone_and_on_a_keyboard(page, live_server, establishment, de
     # Paging (a click inside the swapped results) moves the focus into the new results.
     page.locator("#results").get_by_role("link", name="Élève", exact=True).click()
     expect(page).to_have_url(re.compile(r"sort="))  # pushed before the swap settles: wait for the focus
-    page.wait_for_function("!!document.activeElement && !!document.activeElement.closest('#results')", timeout=5000)
+    in_results = "!!document.activeElement && !!document.activeElement.closest('#results')"
+    for _ in range(50):  # up to 5 s (the page's CSP forbids wait_for_function's eval)
+        if page.evaluate(in_results):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(in_results)
     axe(page, "sorted list")
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("heading", name="Connexion au portail des agents")).to_be_visible()
