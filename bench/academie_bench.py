@@ -97,9 +97,12 @@ def _head(establishment):
 def child_search() -> dict:
     _setup()
     from django.db import connection
+    from django.http import QueryDict
 
+    from accounts.lists import filtered_queryset
+    from accounts.lists.students import ROW_VALUES, TROUBLESHOOTING_STUDENTS
     from accounts.models import LegalRepresentative
-    from accounts.selectors import StudentFilters, student_account_page
+    from accounts.selectors import student_account_values
     from delegations.models import Establishment
     from educonnect.text import fold
 
@@ -109,11 +112,13 @@ def child_search() -> dict:
     for term in TERMS:
         terms = tuple(fold(term).split())
 
-        def page(terms=terms):
-            rows, total = student_account_page(
-                head, establishment, StudentFilters(terms=terms), sort="eleve", offset=0, limit=50
+        def page(term=term):  # the list's own statement: selector + filter form + sort, first 50 rows
+            values = student_account_values(head, establishment, fields=ROW_VALUES)
+            form, rows, _sort = filtered_queryset(
+                TROUBLESHOOTING_STUDENTS, values, QueryDict(f"q={term}"), form_kwargs={"establishment": establishment}
             )
-            return rows
+            assert form.is_valid()
+            return list(rows[:50])
 
         def representatives(terms=terms[:1]):  # the first term: parents of « martin jade » are « martin … »
             search = LegalRepresentative.objects.filter(establishment=establishment, is_active=True)
