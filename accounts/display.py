@@ -21,7 +21,7 @@ import datetime
 
 from django.utils import timezone
 
-from educonnect.text import family_name, list_name, person_name
+from educonnect.text import family_name, list_name, person_name, takes_plural
 
 from .models import AccountState
 
@@ -95,7 +95,7 @@ def text_moment(value: datetime.datetime) -> str:
 
 def plural_word(count: int, singular: str, plural_form: str | None = None) -> str:
     """« compte » or « comptes » for `count` (French: 0 and 1 take the singular)."""
-    return singular if count <= 1 else (plural_form or f"{singular}s")
+    return (plural_form or f"{singular}s") if takes_plural(count) else singular
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -39,3 +39,9 @@ def de(name: str) -> str:
     if name and name[0].lower() in ELIDING_INITIALS:
         return f"d'{name}"
     return f"de {name}"
+
+
+def takes_plural(count: int) -> bool:
+    """French: 0 and 1 take the singular (« 0 résultat », « 1 résultat », « 2 résultats »). The one
+    rule behind `accounts.display.plural` and the templates' `|pluriel`."""
+    return abs(count) >= 2

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from delegations.access import establishment_view
-from delegations.permissions import Right, abilities
+from delegations.permissions import Right
 from educonnect.http import is_partial, no_store
 
 from ..lists import build_list
@@ -26,7 +26,7 @@ TEMPLATES = "accounts/troubleshooting/"
 def module_context(request, establishment, tab: str) -> dict:
     return {
         "establishment": establishment,
-        "abilities": abilities(request.user, establishment),
+        "abilities": request.abilities,  # set by the access gate
         "tab": tab,
         "home_url": reverse("troubleshooting:home", args=[establishment.uai]),
         "students_url": reverse("troubleshooting:students", args=[establishment.uai]),

@@ -23,14 +23,14 @@ from ..forms import PersonDelegationsForm, ServiceGrantForm, StaffSearchForm
 from ..models import Delegation, Service
 from ..otp_enrolment import CODE_VALIDITY, enrolment_code_issue
 from ..otp_services import has_second_factor
-from ..permissions import Right, abilities, get_grantee_for, refuse
+from ..permissions import Right, get_grantee_for, refuse
 from ..services import delegation_grant, delegation_revoke, delegations_set_for_person
 
 
 def _context(request, establishment, section, **extra):
     return {
         "establishment": establishment,
-        "abilities": abilities(request.user, establishment),
+        "abilities": request.abilities,  # set by the access gate
         "section": section,
     } | extra
 

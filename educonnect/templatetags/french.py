@@ -18,10 +18,10 @@ def pluriel(count, forms: str = "s") -> str:
     « 0 résultats »). `forms` is the plural suffix, or « singulier,pluriel » as for `pluralize`."""
     singular, plural = forms.split(",", 1) if "," in forms else ("", forms)
     try:
-        many = abs(int(count)) >= 2
+        number = int(count)
     except (TypeError, ValueError):
         try:
-            many = len(count) >= 2
+            number = len(count)
         except TypeError:
             return singular
-    return plural if many else singular
+    return plural if text.takes_plural(number) else singular
