@@ -9,22 +9,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from measure import backend_cpu_ms
+
 ROOT = Path(__file__).resolve().parents[1]
 UAI = "0350028R"  # a real lycée of 2,078 pupils (siecle-format.md §6)
-
-
-def server_cpu(connection) -> float:
-    """CPU seconds used so far by this connection's PostgreSQL backend (same machine)."""
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main(students: int) -> int:
@@ -57,12 +45,12 @@ def main(students: int) -> int:
         paths = sorted(str(p) for p in Path(tmp).iterdir())
         runs = ("dry run (first)", "first import", "dry run (unchanged)", "unchanged re-import")
         for run in runs:
-            server = server_cpu(connection)
+            server = backend_cpu_ms() / 1000
             wall, cpu = time.perf_counter(), time.process_time()
             with CaptureQueriesContext(connection) as queries:
                 report = siecle_import(paths=paths, actor_label="bench", dry_run=run.startswith("dry run"))
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            server = server_cpu(connection) - server
+            server = backend_cpu_ms() / 1000 - server
             results[run] = wall
             s, r = report.students, report.representatives
             print(

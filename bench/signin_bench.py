@@ -10,6 +10,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "educonnect.settings")
 import django  # noqa: E402
+from measure import backend_cpu_ms  # noqa: E402
 
 django.setup()
 logging.disable(logging.WARNING)
@@ -30,15 +31,6 @@ old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, ser
 request_started.disconnect(close_old_connections)
 request_started.disconnect(reset_queries)
 request_finished.disconnect(close_old_connections)
-
-
-def backend_cpu_ms() -> float:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def measure(label: str, function, runs: int) -> float:
