@@ -114,3 +114,12 @@ def test_refused_import_exits_non_zero(tmp_path):
     assert "personne PERSONNE_ID=2001 (Marc DUBOIS) : champ PERSONNE_ID : identifiant présent deux fois" in str(
         excinfo.value
     )
+
+
+def test_an_import_is_a_log_line(caplog):
+    with caplog.at_level("INFO", logger="accounts.siecle.importer"):
+        run_text(*fixture_files("new"))
+    (record,) = [r for r in caplog.records if r.name == "accounts.siecle.importer"]
+    assert record.levelname == "INFO"
+    assert record.getMessage().startswith("siecle import 0380111P: export of ")
+    assert record.getMessage().endswith(" accounts created, 0 anomalies")

@@ -150,3 +150,14 @@ def test_every_refusal_of_a_stranger_is_audited_with_path_and_ip(
     assert response.status_code == 404
     refused = AuditEvent.objects.get(action=AuditAction.ACCESS_REFUSED)
     assert (refused.details["path"], refused.ip_address, refused.establishment) == (url, "198.51.100.4", establishment)
+
+
+def test_a_refusal_is_also_a_log_line(client, stranger_from_other_establishment, establishment, caplog):
+    client.force_login(stranger_from_other_establishment)
+    with caplog.at_level("WARNING", logger="delegations.permissions"):
+        assert client.get("/administration/0380111P/eleves/").status_code == 404
+    (record,) = [r for r in caplog.records if r.name == "delegations.permissions"]
+    assert record.getMessage() == (
+        f"access refused: user {stranger_from_other_establishment.pk}, right:administration, "
+        "establishment 0380111P, GET /administration/0380111P/eleves/"
+    )
