@@ -12,6 +12,7 @@ import time
 from depannage_common import build_establishment, start
 
 RUNS = int(sys.argv[1])
+SHOW_QUERIES = "--queries" in sys.argv[2:]  # print the SQL of one refresh grant
 stop = start("bench_oidc")
 
 from django.db import connection, reset_queries  # noqa: E402
@@ -144,7 +145,11 @@ def main():
                     "client_id": "ent-bench",
                     "client_secret": SECRET,
                 }
-                seconds, response, refresh_q = timed(lambda d=refresh: client.post("/o/token/", d), refresh_c)
+                with CaptureQueriesContext(connection) as captured:
+                    seconds, response, refresh_q = timed(lambda d=refresh: client.post("/o/token/", d), refresh_c)
+                if SHOW_QUERIES and len(refresh_t) == 0:
+                    for query in captured.captured_queries:
+                        print(f"  {query['sql'][:300]}")
                 assert response.status_code == 200, response.content
                 refresh_t.append(seconds)
             for name, values, cpu, queries in (

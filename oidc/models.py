@@ -7,7 +7,8 @@ proxy of Account that adds the few attributes DOT reads on a user. A staff membe
 never own a grant or a token: the column does not reference the staff table.
 """
 
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
 from oauth2_provider.models import (
     AbstractAccessToken,
     AbstractApplication,
@@ -111,6 +112,20 @@ class RefreshToken(AbstractRefreshToken):
 
     class Meta(AbstractRefreshToken.Meta):
         swappable = "OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL"
+
+    def revoke(self):
+        """DOT's (mark revoked, delete its access token), without re-reading the row: the UPDATE
+        only matches a live token and takes its lock, so of two concurrent revocations the
+        second changes nothing, and the locks are taken in DOT's order (refresh, then access
+        token). Four statements instead of DOT's seven on every refresh grant."""
+        now = timezone.now()
+        with transaction.atomic(using=router.db_for_write(AccessToken), savepoint=False):
+            live = type(self).objects.filter(pk=self.pk, revoked__isnull=True)
+            if not live.update(access_token=None, revoked=now, updated=now):
+                return
+            for access_token in AccessToken.objects.filter(pk=self.access_token_id):
+                access_token.revoke()
+        self.access_token, self.revoked, self.updated = None, now, now
 
 
 class IDToken(AbstractIDToken):

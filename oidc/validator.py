@@ -6,15 +6,19 @@ refused once the account was reset (its session_version moved) or may no longer 
 scopes are limited to what the operator allowed the service.
 """
 
+import datetime
 import hashlib
 import json
 
+from django.db.models import F
+from django.utils import timezone
+from oauth2_provider.models import refresh_token_expire_timedelta
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import BaseScopes
 from oauth2_provider.settings import oauth2_settings
 
 from . import claims, permissions
-from .models import AccessToken, Grant, Service
+from .models import AccessToken, Grant, RefreshToken, Service
 
 
 class FamilyValidator(OAuth2Validator):
@@ -99,9 +103,38 @@ class FamilyValidator(OAuth2Validator):
         return access_token
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
-        if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
+        """DOT 3.4.1's checks, in its order (reuse protection, grace period, sliding expiry),
+        reading the token with its access token, its service and the account with what the
+        claims read in one statement instead of five to seven (docs/performance.md, the refresh
+        grant); then the account must still be allowed (oidc.permissions)."""
+        checksum = hashlib.sha256(refresh_token.encode("utf-8")).hexdigest()
+        related = ["access_token", "application", *(f"user__{path}" for path in claims.ACCOUNT_RELATED)]
+        queryset = RefreshToken.objects.select_related(*related).filter(token_checksum=checksum)
+        # Several rows may share a checksum (unique with `revoked`): the live one first.
+        rt = next(iter(queryset.order_by(F("revoked").desc(nulls_first=True))[:1]), None)
+        if rt is None:
             return False
-        rt = request.refresh_token_instance
+        if rt.revoked is not None:
+            grace = oauth2_settings.REFRESH_TOKEN_GRACE_PERIOD_SECONDS
+            grace_expired = rt.revoked <= timezone.now() - datetime.timedelta(seconds=grace)
+            # A rotated token replayed after its grace period, or a revoked one never used to
+            # mint a successor: refused, and its whole family revoked (reuse protection).
+            superseded = AccessToken.objects.filter(source_refresh_token=rt).exists()
+            if grace_expired or not superseded:
+                if oauth2_settings.REFRESH_TOKEN_REUSE_PROTECTION and rt.token_family:
+                    RefreshToken.revoke_family(rt.token_family)
+                return False
+        else:
+            if rt.access_token is None:
+                return False
+            expire_delta = refresh_token_expire_timedelta()
+            if expire_delta and rt.access_token.expires + expire_delta <= timezone.now():
+                return False
+        request.user = rt.user
+        request.refresh_token = refresh_token
+        request.refresh_token_instance = rt
+        if rt.application_id != client.pk:
+            return False
         return permissions.token_still_valid(rt, rt.user)
 
     def validate_bearer_token(self, token, scopes, request):
