@@ -4,6 +4,13 @@ one whole-establishment notification (2,000 letters) enqueued as the load starts
 (bench/locustfile.py) with 50 staff users and 20 family users for a bounded time.
 
     bench/load_test [SECONDS=120]
+    bench/load_test [SECONDS=120] --signin-wave [--families-nice N]
+
+`--signin-wave` (issue 16 item 8) measures the staff side while 20 families sign in without pause:
+10 staff users, 20 family users signing in and out (no activation, no notification, no worker),
+the families pool started at the CPU priority production gives it (`nice` 10: the drop-in
+deploy/systemd/educonnect-web@families.service.d/priority.conf, and the Procfile); `--families-nice 0`
+runs the same with both pools at the same priority, for comparison.
 
 Prints, per request type, the count, failures, p50/p95/p99 and the throughput; the notification's
 enqueue → PDF ready time; the load average. Every process started here is stopped at the end (by its
@@ -25,7 +32,14 @@ sys.path.insert(0, str(ROOT))
 SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = os.environ.get("ACADEMIE_DB", "educonnect_academie")
 OUT = ROOT / "var" / "bench" / "load"
-SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 120
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+SECONDS = int(ARGS[0]) if ARGS and ARGS[0].isdigit() else 120
+SIGNIN_WAVE = "--signin-wave" in sys.argv
+FAMILIES_NICE = int(sys.argv[sys.argv.index("--families-nice") + 1]) if "--families-nice" in sys.argv else 10
+if SIGNIN_WAVE:  # the wave: 10 staff users at work, 20 families signing in and out, nothing else
+    STAFF_USERS, FAMILY_USERS, WORKERS = 10, 20, 0
+else:
+    STAFF_USERS, FAMILY_USERS, WORKERS = 50, 20, 2
 ENV = {
     **os.environ,
     "DATABASE_URL": f"{SERVER}/{DB}",
@@ -43,8 +57,22 @@ ENV = {
 GUNICORN = [str(ROOT / ".venv/bin/gunicorn"), "educonnect.wsgi", "--worker-class", "gthread", "--keep-alive", "75"]
 POOLS = {
     "staff": [*GUNICORN, "-b", "127.0.0.1:8101", "--workers", "2", "--threads", "2"],
-    "families": [*GUNICORN, "-b", "127.0.0.1:8102", "--workers", "2", "--threads", "1"],
+    # The families pool yields the CPU to the staff pool, as in production (Procfile, systemd).
+    "families": [
+        "nice",
+        "-n",
+        str(FAMILIES_NICE),
+        *GUNICORN,
+        "-b",
+        "127.0.0.1:8102",
+        "--workers",
+        "2",
+        "--threads",
+        "1",
+    ],
 }
+# The load generator stands for browsers on other machines: it yields the CPU to the servers.
+LOCUST = ["nice", "-n", "5", str(ROOT / ".venv/bin/locust")]
 
 
 def load() -> str:
@@ -170,17 +198,21 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     os.environ.update(ENV)
     data = prepare()
+    if SIGNIN_WAVE:
+        data["activations"] = []  # families only sign in and out
     (OUT / "data.json").write_text(json.dumps(data), encoding="utf-8")
     print(
         f"{len(data['staff'])} staff, {len(data['signins'])} activated family accounts, "
-        f"{len(data['activations'])} accounts to activate; notification in {data['notified']}; {load()}"
+        f"{len(data['activations'])} accounts to activate; "
+        + ("no notification; " if SIGNIN_WAVE else f"notification in {data['notified']}; ")
+        + f"families pool at nice {FAMILIES_NICE}; {load()}"
     )
     processes = []
     try:
         for name, command in POOLS.items():
             log = open(OUT / f"gunicorn-{name}.log", "w")  # noqa: SIM115 — closed with the process
             processes.append(subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT))
-        for n in range(2):
+        for n in range(WORKERS):
             log = open(OUT / f"worker-{n}.log", "w")  # noqa: SIM115
             processes.append(
                 subprocess.Popen(
@@ -195,24 +227,24 @@ def main() -> None:
         wait_for("http://127.0.0.1:8102/compte/connexion/")
         from notifications.models import JobStatus, NotificationJob
 
-        job_id = enqueue_notification(data["notified"])
+        job_id = None if SIGNIN_WAVE else enqueue_notification(data["notified"])
         enqueued = time.perf_counter()
         started_load = load()
         groups = {
             "staff pool": [processes[0].pid],
             "families pool": [processes[1].pid],
-            "2 workers": [p.pid for p in processes[2:]],
+            f"{WORKERS} workers": [p.pid for p in processes[2:]],
         }
         cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
         postgres_before = postgres_cpu()
         subprocess.run(
             [
-                str(ROOT / ".venv/bin/locust"),
+                *LOCUST,
                 "-f",
                 str(ROOT / "bench/locustfile.py"),
                 "--headless",
                 "--users",
-                "70",
+                str(STAFF_USERS + FAMILY_USERS),
                 "--spawn-rate",
                 "10",
                 "--run-time",
@@ -226,17 +258,24 @@ def main() -> None:
                 "WARNING",
             ],
             cwd=ROOT,
-            env={**ENV, "LOAD_DATA": str(OUT / "data.json")},
+            env={
+                **ENV,
+                "LOAD_DATA": str(OUT / "data.json"),
+                "STAFF_USERS": str(STAFF_USERS),
+                "FAMILY_USERS": str(FAMILY_USERS),
+            },
             check=False,
         )
         ended_load = load()
         cpu = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in groups.items()}
         cpu["PostgreSQL backends"] = sum(t - postgres_before.get(pid, 0) for pid, t in postgres_cpu().items())
-        job = NotificationJob.objects.get(pk=job_id)
-        while job.status != JobStatus.DONE and time.perf_counter() - enqueued < 600:
-            time.sleep(1)
-            job.refresh_from_db()
-        done = (job.finished_at - job.created_at).total_seconds() if job.finished_at else None
+        done = None
+        if job_id is not None:
+            job = NotificationJob.objects.get(pk=job_id)
+            while job.status != JobStatus.DONE and time.perf_counter() - enqueued < 600:
+                time.sleep(1)
+                job.refresh_from_db()
+            done = (job.finished_at - job.created_at).total_seconds() if job.finished_at else None
         report(done, started_load, ended_load)
         print("CPU used during the run: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cpu.items()))
     finally:
@@ -252,7 +291,10 @@ def main() -> None:
 def report(notification_s, started_load: str, ended_load: str) -> None:
     with open(OUT / "locust_stats.csv", encoding="utf-8") as stats:
         rows = list(csv.DictReader(stats))
-    print(f"\nLocust, {SECONDS} s, 50 staff + 20 family users; {started_load} at start, {ended_load} at the end")
+    print(
+        f"\nLocust, {SECONDS} s, {STAFF_USERS} staff + {FAMILY_USERS} family users, families pool at nice "
+        f"{FAMILIES_NICE}; {started_load} at start, {ended_load} at the end"
+    )
     print(f"{'request':38s} {'count':>7s} {'fail':>5s} {'p50':>6s} {'p95':>6s} {'p99':>6s} {'req/s':>7s}")
     for row in rows:
         print(
@@ -260,7 +302,8 @@ def report(notification_s, started_load: str, ended_load: str) -> None:
             f"{row['Failure Count']:>5s} {row['50%']:>6s} {row['95%']:>6s} {row['99%']:>6s} "
             f"{float(row['Requests/s']):7.1f}"
         )
-    print(f"whole-establishment notification (2,000 letters), enqueue → PDF ready: {notification_s} s")
+    if notification_s is not None or not SIGNIN_WAVE:
+        print(f"whole-establishment notification (2,000 letters), enqueue → PDF ready: {notification_s} s")
     failures = OUT / "locust_failures.csv"
     if failures.exists() and len(failures.read_text().splitlines()) > 1:
         print("failures:\n" + failures.read_text())
