@@ -33,6 +33,12 @@ def active_addresses(establishment) -> dict[str, str]:
     return {row.audience: row.url for row in rows}
 
 
+def address_switched_on(establishment, audience: str) -> bool:
+    """Is the Paramètres address of `audience` printed on its letters and mails? The (re)notify
+    confirmations warn when it is not (seed 002: « IMPORTANT - Paramétrage avant notification »)."""
+    return audience in active_addresses(establishment)
+
+
 def audience_of(account) -> str:
     return Audience.STUDENTS if account.kind == AccountKind.STUDENT else Audience.REPRESENTATIVES
 
