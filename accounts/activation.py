@@ -25,7 +25,7 @@ from educonnect.models import AuditAction
 
 from . import matrix
 from .models import Account, AccountState
-from .parameters import services_url
+from .parameters import account_service_addresses, sign_in_url
 
 SALT = "accounts.activation.email-link"
 LINK_VALIDITY_DAYS = 7
@@ -109,8 +109,8 @@ def build_activation_email(account: Account) -> EmailMultiAlternatives:
         "purpose": purpose,
         "validity_days": LINK_VALIDITY_DAYS,
         "establishment": account.establishment,
-        "site_url": settings.EDUCONNECT_SITE_URL.rstrip("/") + reverse("enduser:login"),
-        "services_url": services_url(account),
+        "site_url": sign_in_url(),
+        "services": account_service_addresses(account),
     }
     message = EmailMultiAlternatives(
         subject=SUBJECT_ACTIVATION if purpose == "activation" else SUBJECT_CONFIRMATION,

@@ -33,6 +33,7 @@ def pages(count: int):
         postal_code="38300",
         city="BOURGOIN-JALLIEU",
         url="https://ent.example.fr",
+        sign_in_url="https://educonnect.example.org/compte/connexion/",
         date=datetime.date(2026, 9, 1),
     )
     rng = random.Random(42)

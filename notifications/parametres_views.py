@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.parameters import SCOLARITE_SERVICES_URL
 from delegations.access import establishment_view
 from delegations.permissions import Right
 
@@ -21,7 +22,7 @@ TEMPLATE = "notifications/parametres/index.html"
 HINTS = {
     Audience.STUDENTS: "Cette adresse sera affichée dans la feuille individuelle imprimable des élèves.",
     Audience.REPRESENTATIVES: (
-        "Cette adresse sera ajoutée à l'adresse du portail Scolarité Services https://teleservices.education.gouv.fr."
+        f"Cette adresse sera ajoutée à l'adresse du portail Scolarité Services {SCOLARITE_SERVICES_URL}."
     ),
 }
 
@@ -59,6 +60,7 @@ def _render(request, establishment, blocks, *, focus: str | None = None, status:
         "tab": "parameters",
         "page_title": "Paramètres",
         "blocks": list(blocks.values()),
+        "scolarite_services_url": SCOLARITE_SERVICES_URL,
         "verify_url": reverse("parametres:verify", args=[establishment.uai]),
         "switch_url": reverse("parametres:switch", args=[establishment.uai]),
     }

@@ -14,17 +14,16 @@ import enum
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts import activation
 from accounts.models import Account, AccountState
+from accounts.parameters import sign_in_url
 from educonnect import audit, mail
 from educonnect.models import AuditAction
 from educonnect.network import client_ip
@@ -320,13 +319,9 @@ def account_send_identifier_reminder(*, email: str, request=None) -> None:
         )
 
 
-def _site_url(name: str) -> str:
-    return settings.EDUCONNECT_SITE_URL.rstrip("/") + reverse(name)
-
-
 def _queue(template: str, subject: str, to: str, context: dict, *, establishment=None) -> None:
     """Render accounts/enduser/emails/<template>.txt/.html and put the mail in the outbox."""
-    context = {**context, "login_url": _site_url("enduser:login")}
+    context = {**context, "login_url": sign_in_url()}
     message = EmailMultiAlternatives(
         subject=subject, body=render_to_string(f"accounts/enduser/emails/{template}.txt", context), to=[to]
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import Account, AccountKind, AccountState
-from accounts.parameters import audience_of
+from accounts.parameters import ServiceAddress, audience_of, service_addresses, sign_in_url
 from educonnect.text import fold, person_name
 
 from .table import WITH_PASSWORD, LetterCode
@@ -37,6 +37,7 @@ class LetterHead:
     postal_code: str
     city: str
     url: str  # Paramètres address of the audience when switched on, else ""
+    sign_in_url: str  # where the family signs in: this deployment's sign-in page
     date: datetime.date
 
     @property
@@ -46,6 +47,12 @@ class LetterHead:
     @property
     def with_password(self) -> bool:
         return self.code in WITH_PASSWORD
+
+    @property
+    def services(self) -> tuple[ServiceAddress, ...]:
+        """« Vos services en ligne » (accounts.parameters.service_addresses): Scolarité Services and the
+        Paramètres address for legal representatives, the Paramètres address (if any) for students."""
+        return service_addresses(self.audience, self.url)
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,7 @@ def make_head(establishment, *, code: str, audience: str, urls: dict[str, str], 
         postal_code=establishment.postal_code,
         city=establishment.city,
         url=urls.get(audience, ""),
+        sign_in_url=sign_in_url(),
         date=date or timezone.localdate(),
     )
 

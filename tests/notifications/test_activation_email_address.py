@@ -31,4 +31,4 @@ def test_c07_carries_the_active_address_of_its_audience(establishment, django_ca
     assert "https://parents.example.org/ent" in to_parent.alternatives[0].content
     # The students' address is not switched on: not printed.
     assert "eleves.example.org" not in to_student.body
-    assert "Adresse des services en ligne" not in to_student.body
+    assert "Vos services en ligne" not in to_student.body

@@ -63,6 +63,7 @@ def test_html_in_a_name_cannot_make_the_renderer_fetch_anything(local_server):
         postal_code="",
         city="",
         url="",
+        sign_in_url="https://educonnect.example.org/compte/connexion/",
         date=datetime.date(2026, 9, 1),
     )
     letter = Letter(code="C01", audience=STUDENTS, recipient=name, identifier="a.b", password="PT4HUMM27XY")

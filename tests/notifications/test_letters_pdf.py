@@ -1,6 +1,7 @@
 """Letters as PDF: one page per account, ordered by class then name, the right identifier, password
 and letter on each page, whether drawn onto the template (product) or laid out page by page (naive)."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -15,8 +16,10 @@ from notifications.letters import (
 )
 from tests.notifications.conftest import pdf_pages
 
+SIGN_IN = "https://educonnect.example.org/compte/connexion/"
 
-def head(code="C01", audience=STUDENTS, url=""):
+
+def head(code="C01", audience=STUDENTS, url="", sign_in_url=SIGN_IN):
     return LetterHead(
         code=code,
         audience=audience,
@@ -25,6 +28,7 @@ def head(code="C01", audience=STUDENTS, url=""):
         postal_code="38300",
         city="BOURGOIN-JALLIEU",
         url=url,
+        sign_in_url=sign_in_url,
         date=datetime.date(2026, 9, 1),
     )
 
@@ -136,3 +140,95 @@ def test_html_in_a_name_is_text_not_markup():
     name = '<b>Bob</b> & "Alice"'
     (text,) = pdf_pages(render_letters_pdf_naive([(head(), student("C01", "a.b", "PT4HUMM27XY", name=name))]))
     assert name in text
+
+
+def representative(code, identifier="celine.dupont114"):
+    password = "BUNZ47DMXYA" if code != "C03" else ""
+    return Letter(
+        code=code,
+        audience=REPRESENTATIVES,
+        recipient="Céline DUPONT",
+        identifier=identifier,
+        password=password,
+        children=("Léa DUPONT (3EME1)",),
+    )
+
+
+SCOLARITE = "https://teleservices.education.gouv.fr (portail Scolarité Services)"
+
+
+@pytest.mark.parametrize("render", [render_letters_pdf, render_letters_pdf_naive], ids=["product", "naive"])
+@pytest.mark.parametrize("code", ["C01", "C03", "C05"])
+def test_every_letter_prints_where_this_deployment_signs_in(render, code):
+    """Seed 002's letter sent the family to « l'adresse internet communiquée par l'établissement »:
+    here the sign-in page of this deployment is printed, on both audiences' letters."""
+    pages = pdf_pages(
+        render([(head(code), student(code, "a.b", "PT4HUMM27XY")), (head(code, REPRESENTATIVES), representative(code))])
+    )
+    assert len(pages) == 2
+    for text in pages:
+        assert f"l'adresse internet suivante : {SIGN_IN}" in text
+        assert "communiquée par l'établissement" not in text
+
+
+@pytest.mark.parametrize("render", [render_letters_pdf, render_letters_pdf_naive], ids=["product", "naive"])
+@pytest.mark.parametrize("code", ["C01", "C03", "C05"])
+def test_representative_letters_give_scolarite_services_plus_the_parametres_address(render, code):
+    without, with_address = pdf_pages(
+        render(
+            [
+                (head(code, REPRESENTATIVES), representative(code)),
+                (head(code, REPRESENTATIVES, url="https://ent.example.fr"), representative(code, "paul.dupont")),
+            ]
+        )
+    )
+    assert f"Vos services en ligne : {SCOLARITE} En cas de difficulté" in without
+    assert f"Vos services en ligne : {SCOLARITE} https://ent.example.fr En cas de difficulté" in with_address
+
+
+@pytest.mark.parametrize("render", [render_letters_pdf, render_letters_pdf_naive], ids=["product", "naive"])
+@pytest.mark.parametrize("code", ["C01", "C03", "C05"])
+def test_student_letters_give_the_parametres_address_only_when_switched_on(render, code):
+    without, with_address = pdf_pages(
+        render(
+            [
+                (head(code), student(code, "a.b", "PT4HUMM27XY")),
+                (head(code, url="https://ent.example.fr"), student(code, "c.d", "PT4HUMM27XZ")),
+            ]
+        )
+    )
+    assert "Vos services en ligne" not in without and "teleservices" not in without
+    assert "Vos services en ligne : https://ent.example.fr En cas de difficulté" in with_address
+    assert "teleservices" not in with_address
+
+
+@pytest.mark.parametrize("code", ["C01", "C03", "C05"])
+@pytest.mark.parametrize("audience", [STUDENTS, REPRESENTATIVES])
+def test_the_longest_parametres_address_still_fits_on_one_page(code, audience):
+    """The Paramètres screen accepts 300 characters: with a long establishment name, two address lines,
+    a long sign-in address and the most children, every letter stays on one page (the fast writer
+    refuses a template of two pages)."""
+    from accounts.models import NotificationAddress
+
+    longest = NotificationAddress._meta.get_field("url").max_length
+    url = ("https://" + "sous-domaine-tres-long." * 20)[:longest]
+    long_head = LetterHead(
+        code=code,
+        audience=audience,
+        establishment_name="LYCEE GENERAL ET TECHNOLOGIQUE CHAMPOLLION DE GRENOBLE",
+        address_lines=("12 rue du Pré Bénit", "BP 1234"),
+        postal_code="38300",
+        city="BOURGOIN-JALLIEU",
+        url=url,
+        sign_in_url="https://educonnect.ac-grenoble.example.org/compte/connexion/",
+        date=datetime.date(2026, 9, 1),
+    )
+    if audience == REPRESENTATIVES:
+        letter = dataclasses.replace(
+            representative(code), children=tuple(f"Enfant{i} DUPONT (5EME{i})" for i in range(9))
+        )
+    else:
+        letter = student(code, "a.b", "PT4HUMM27XY")
+    (text,) = pdf_pages(render_letters_pdf([(long_head, letter)]))
+    assert "En cas de difficulté, contactez l'établissement." in text
+    assert url[-20:] in text.replace(" ", "")

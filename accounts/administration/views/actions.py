@@ -15,11 +15,12 @@ from ... import matrix
 from ...activation import ActivationError, account_send_activation_email
 from ...identifier_reset import IdentifierResetRefused, account_reset_identifier
 from ...models import AccountKind
+from ...parameters import audience_of
 from ...resets import ResetRefused, account_reset_password
 from ..access import get_account_for
 from ..forms import ActivationEmailForm, InformForm
 from .accounts import account_context, account_urls, render_account
-from .bulk import notify_url
+from .bulk import notify_url, parameters_warning
 
 CONFIRM_TEMPLATE = "accounts/administration/account_action.html"
 
@@ -111,4 +112,12 @@ def resend_activation(request, establishment, account_id: int, kind: AccountKind
 def inform(request, establishment, account_id: int, kind: AccountKind):
     """The « Informer » confirmation; its form posts to the notifications module."""
     account = get_account_for(establishment, kind, account_id)
-    return _confirm(request, establishment, account, "inform", form=InformForm(), notify_url=notify_url(establishment))
+    return _confirm(
+        request,
+        establishment,
+        account,
+        "inform",
+        form=InformForm(),
+        notify_url=notify_url(establishment),
+        parameters_warning=parameters_warning(establishment, audience_of(account)),
+    )

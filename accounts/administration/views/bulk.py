@@ -2,6 +2,8 @@
 les mots de passe ». « Lister les comptes » and the resets are the bulk flow every account list
 shares (`accounts.lists.bulk`); « (Re)notifier » confirms here and posts to the notifications module."""
 
+import logging
+
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -21,12 +23,16 @@ from ...lists.bulk import (
     step_context,
 )
 from ...lists.students import ADMINISTRATION_STUDENTS
-from ...models import AccountState
+from ...models import AccountState, Audience
+from ...parameters import SCOLARITE_SERVICES_URL, address_switched_on
 from ...selectors import student_accounts_visible_to
 from ..exports import representatives_list
 from ..listing import ADMIN_REPRESENTATIVES, representative_rows
 
 NOTIFY_URL_NAME = "notifications:notify"
+AUDIENCES = {"students": Audience.STUDENTS, "representatives": Audience.REPRESENTATIVES}
+
+logger = logging.getLogger(__name__)
 
 
 def _list_students(*, actor, establishment, rows, accounts, file_format, request):
@@ -94,6 +100,21 @@ def notify_url(establishment) -> str | None:
         return None
 
 
+def parameters_warning(establishment, audience: str) -> dict | None:
+    """What the (re)notify confirmations need for the warning of seed 002 (« IMPORTANT - Paramétrage
+    avant notification des comptes ») when no Paramètres address of `audience` is switched on, else
+    None. Notifying stays possible: the address is optional, the letters then give the sign-in page
+    (and Scolarité Services to legal representatives) only."""
+    if address_switched_on(establishment, audience):
+        return None
+    logger.info("notify confirmation at %s: no Paramètres address switched on for %s", establishment.uai, audience)
+    return {
+        "for_students": audience == Audience.STUDENTS,
+        "scolarite_services_url": SCOLARITE_SERVICES_URL,
+        "parameters_url": reverse("parametres:index", args=[establishment.uai]),
+    }
+
+
 @require_POST
 @establishment_view(Right.ADMINISTRATION)
 def notify(request, establishment, population: str):
@@ -116,5 +137,6 @@ def notify(request, establishment, population: str):
         else [],
         without_email_count=n,
         not_informed_count=sum(1 for a in accounts if a.state == AccountState.NOT_INFORMED),
+        parameters_warning=parameters_warning(establishment, AUDIENCES[chosen.key]),
     )
     return no_store(render(request, "accounts/administration/bulk/notify_confirm.html", context))
