@@ -116,6 +116,7 @@ def render_accounts_pdf(*, establishment: Establishment, rows: list[StudentLine]
         Table(
             title=f"Liste des comptes élèves — {establishment.name}",
             columns=PDF_COLUMNS,
+            whole=frozenset({2, 3}),
             sections=sections,
             body=BODY,
             head=Face(8.5, bold=True),

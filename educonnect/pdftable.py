@@ -3,8 +3,9 @@ a second, where WeasyPrint took ~8 ms a row and ~400 MB for 2,500 rows (docs/per
 
 A list's layout is simple enough to be done here rather than by an HTML engine. Each section (a
 class) is a table from a new page; its column widths are shared as an HTML table's automatic layout
-would (each column at least as wide as its label and its longest word, the rest in proportion to
-its widest cell); cells wrap on spaces (a word wider than its cell is broken anywhere); rows are
+would (each column at least as wide as its label and its longest unbreakable piece, the rest in
+proportion to its widest cell); cells wrap at spaces, after hyphens and dots (a piece wider than its
+cell is cut anywhere); rows are
 never split across pages; the section's heading and the columns' header repeat on each page;
 « Page n / N » at the bottom right. The text is drawn with the letters' streaming writer
 (`educonnect.pdfstream`): real text in embedded DejaVu fonts with a ToUnicode map, so every cell
@@ -14,6 +15,7 @@ stays extractable and searchable. Lengths are in PDF points (1/72 in); colours (
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +28,7 @@ A4 = (595.28, 841.89)
 INK = (0.086, 0.086, 0.086)  # #161616, the text colour of the DSFR
 MUTED = (0.333, 0.333, 0.333)  # #555
 RULE = (0.573, 0.573, 0.573)  # #929292
+_BREAK_AFTER = re.compile(r"(?<=[-.])")
 ASCENT, DESCENT = 0.928, 0.236  # DejaVu (every face): a line is 1.164 em high, as CSS « normal »
 
 
@@ -80,6 +83,9 @@ class Table:
     padding: tuple[float, float]  # (vertical, horizontal) inside each cell
     margins: tuple[float, float, float, float]  # top, right, bottom, left
     landscape: bool = False
+    # Columns typed by hand (identifiers, passwords): their cells are given their whole width when
+    # the page allows, and never broken inside a word unless it does not.
+    whole: frozenset[int] = frozenset()
     note: Sequence[Para] = ()  # after the last row
     empty: Sequence[Para] = ()  # instead of the sections when there is no row at all
     footer: Face = field(default_factory=lambda: Face(8, color=MUTED))
@@ -95,7 +101,7 @@ def _advances(font: EmbeddedFont) -> dict[str, float]:
     return _ADVANCES[font.path]
 
 
-class _Fonts:
+class Fonts:
     """The DejaVu faces of one document, embedded on first use (subset when the document closes).
     Widths and encoded strings are remembered: a list repeats its classes, levels and names."""
 
@@ -131,26 +137,38 @@ class _Fonts:
         return encoded
 
 
-def wrap(text: str, width: float, face: Face, fonts: _Fonts) -> list[str]:
-    """`text` in lines no wider than `width`: cut at spaces, a word too wide cut where it must."""
+def pieces(text: str, *, inside_words: bool = True) -> list[tuple[str, str]]:
+    """(joiner, piece) where a line may break, as CSS breaks: at spaces, and (`inside_words`) after
+    a hyphen or a dot. The joiner is what goes between the piece and the one before it on a line."""
+    found = []
+    for word in text.split():
+        for index, piece in enumerate(_BREAK_AFTER.split(word) if inside_words else [word]):
+            if piece:
+                found.append(("" if index or not found else " ", piece))
+    return found
+
+
+def wrap(text: str, width: float, face: Face, fonts: Fonts, *, inside_words: bool = True) -> list[str]:
+    """`text` in lines no wider than `width`, broken where `pieces` allows; a piece too wide alone
+    is cut where it must."""
     width += 0.01  # a column as wide as its widest cell holds it, rounding errors aside
     if fonts.width(text, face) <= width:
         return [text]
     lines, current = [], ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
+    for joiner, piece in pieces(text, inside_words=inside_words):
+        candidate = current + joiner + piece if current else piece
         if fonts.width(candidate, face) <= width:
             current = candidate
             continue
         if current:
             lines.append(current)
-        while fonts.width(word, face) > width and len(word) > 1:
-            cut = len(word) - 1
-            while cut > 1 and fonts.width(word[:cut], face) > width:
+        while fonts.width(piece, face) > width and len(piece) > 1:
+            cut = len(piece) - 1
+            while cut > 1 and fonts.width(piece[:cut], face) > width:
                 cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        current = word
+            lines.append(piece[:cut])
+            piece = piece[cut:]
+        current = piece
     if current:
         lines.append(current)
     return lines or [""]
@@ -182,7 +200,7 @@ class _Page:
 class _Layout:
     """Where everything goes: pages of rows, computed before drawing (« Page n / N » needs N)."""
 
-    def __init__(self, table: Table, fonts: _Fonts):
+    def __init__(self, table: Table, fonts: Fonts):
         self.table, self.fonts = table, fonts
         self.width, self.height = (A4[1], A4[0]) if table.landscape else A4
         top, right, bottom, left = table.margins
@@ -200,9 +218,9 @@ class _Layout:
         return (cell.text, cell.face) if isinstance(cell, Cell) else (cell, self.table.body)
 
     def widths(self, header: list[Cell], rows) -> list[float]:
-        """Each column's width: its label on one line and its longest word at least (when the table
-        allows), then the room left in proportion to what each column would need to hold its widest
-        cell on one line."""
+        """Each column's width: its label on one line and its longest unbreakable piece at least —
+        a whole cell in the `whole` columns — when the table allows; then the room left in proportion
+        to what each column would need to hold its widest cell on one line."""
         padding = 2 * self.table.padding[1]
         widest = [self.fonts.width(cell.text, cell.face) + padding for cell in header]
         shortest = list(widest)
@@ -211,10 +229,12 @@ class _Layout:
                 text, face = self.face_text(cell)
                 width = self.fonts.width(text, face) + padding
                 widest[index] = max(widest[index], width)
-                if width > shortest[index]:
-                    words = text.split() if " " in text else ()
-                    word = max(self.fonts.width(w, face) for w in words) + padding if words else width
-                    shortest[index] = max(shortest[index], word)
+                if index in self.table.whole:
+                    shortest[index] = max(shortest[index], width)
+                elif width > shortest[index]:
+                    parts = pieces(text)
+                    piece = max(self.fonts.width(p, face) for _joiner, p in parts) + padding if parts else padding
+                    shortest[index] = max(shortest[index], piece)
         if sum(widest) <= self.table_width:  # everything on one line: the extra room shared
             return [self.table_width * w / sum(widest) for w in widest]
         if sum(shortest) >= self.table_width:  # words will be broken
@@ -226,9 +246,10 @@ class _Layout:
     def row(self, cells: Sequence[str | Cell], widths: list[float]) -> _Row:
         vertical, horizontal = self.table.padding
         laid = []
-        for cell, width in zip(cells, widths, strict=True):
+        for index, (cell, width) in enumerate(zip(cells, widths, strict=True)):
             text, face = self.face_text(cell)
-            laid.append((wrap(text, width - 2 * horizontal, face, self.fonts), face))
+            inside_words = index not in self.table.whole
+            laid.append((wrap(text, width - 2 * horizontal, face, self.fonts, inside_words=inside_words), face))
         height = max(len(lines) * face.line for lines, face in laid) + 2 * vertical
         return _Row(laid, height)
 
@@ -274,7 +295,7 @@ class _Layout:
 class _Painter:
     """The content stream of one page, and the fonts it uses."""
 
-    def __init__(self, fonts: _Fonts, page_height: float):
+    def __init__(self, fonts: Fonts, page_height: float):
         self.fonts, self.page_height = fonts, page_height
         self.ops: list[bytes] = []
         self.used: dict[str, EmbeddedFont] = {}
@@ -336,7 +357,7 @@ def write_table_pdf(handle, table: Table) -> int:
     """Write `table` into the binary file `handle`; returns the number of pages."""
     out = StreamingPdf(handle)
     catalog, pages_root = out.reserve(), out.reserve()
-    fonts = _Fonts(out)
+    fonts = Fonts(out)
     layout = _Layout(table, fonts)
     pages = layout.pages()
     page_refs = []

@@ -106,6 +106,7 @@ def representatives_pdf(establishment: Establishment, rows: list[RepresentativeL
         Table(
             title=f"Liste des responsables — {establishment.name}",
             columns=PDF_COLUMNS,
+            whole=frozenset({6, 7}),
             sections=[Section(cells, intro=intro)],
             body=BODY,
             head=Face(8.5, bold=True, color=(1, 1, 1)),
