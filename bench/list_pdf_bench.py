@@ -3,7 +3,10 @@ figures and asserts that every listed account's identifier is in the PDF's text.
 
 The parent builds the establishment (or reuses it, BENCH_KEEP=1); each list is then POSTed in a child
 process of its own — a fresh Python with Django loaded, as a web worker — so that the peak RSS printed
-is the request's, not the data builder's.
+is the request's, not the data builder's. Cases: the Élèves list (« Sélectionner tout »: 2,500 rows),
+2,500 rows of the Représentants légaux list (ticked, packed as the list's next steps send them), and
+that whole list (« Sélectionner tout »: one or two representatives a student). The CPU figures (this
+process + its PostgreSQL backend) are what a quiet machine would take.
 """
 
 import datetime
@@ -17,6 +20,7 @@ import sys
 import time
 
 from depannage_common import ROOT, build_establishment, head_of, start  # noqa: F401  (sets sys.path)
+from measure import load
 
 UAI = "0380111P"
 HEAD = "bench.head"
@@ -24,8 +28,8 @@ OUT = ROOT / "var" / "bench"
 TARGET_S, TARGET_MB = 3.0, 200
 
 
-def child(population: str, db_name: str, runs: int, out: str) -> None:
-    """POST « Sélectionner tout » + PDF to the administration list of `population`, `runs` times."""
+def child(case: str, db_name: str, runs: int, out: str) -> None:
+    """POST the selection of `case` + PDF to its administration list, `runs` times (after a cold one)."""
     import logging
 
     import django
@@ -35,18 +39,22 @@ def child(population: str, db_name: str, runs: int, out: str) -> None:
     from django.db import connection
     from django.test import Client, override_settings
     from django.urls import reverse
+    from measure import backend_cpu_ms
 
     from delegations.models import User
 
     connection.settings_dict["NAME"] = db_name
     client = Client()
     client.force_login(User.objects.get(username=HEAD))
+    population, selection = CASES[case]
     url = reverse(f"administration:{population}_list", args=[UAI])
-    data = {"select_all": "1", "format": "pdf"}
+    data = {**selection(), "format": "pdf"}
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     walls, cpus = [], []
     with override_settings(DEBUG=False, EDUCONNECT_INTRANET_NETWORKS=["127.0.0.0/8"]):
-        for _ in range(runs + 1):  # the first one cold (imports, caches): reported apart
+        for run in range(runs + 1):  # the first one cold (imports, caches): reported apart
+            if run == 1:
+                backend_started = backend_cpu_ms()
             started, cpu_started = time.perf_counter(), time.process_time()
             response = client.post(url, data)
             walls.append(time.perf_counter() - started)
@@ -59,6 +67,7 @@ def child(population: str, db_name: str, runs: int, out: str) -> None:
         "cold": walls[0],
         "walls": walls[1:],
         "cpus": cpus[1:],
+        "backend_cpu": (backend_cpu_ms() - backend_started) / 1000 / runs,
         "rss_before_mb": rss_before,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "bytes": len(response.content),
@@ -68,7 +77,8 @@ def child(population: str, db_name: str, runs: int, out: str) -> None:
     print(json.dumps(result))
 
 
-def expected_identifiers(population: str) -> set[str]:
+def rows(population: str):
+    """The rows of the administration list of `population`, as the head of the establishment sees them."""
     from accounts.administration.listing import representative_rows
     from accounts.selectors import student_accounts_visible_to
     from delegations.models import Establishment, User
@@ -76,19 +86,32 @@ def expected_identifiers(population: str) -> set[str]:
 
     establishment, head = Establishment.objects.get(uai=UAI), User.objects.get(username=HEAD)
     if population == "students":
-        accounts = student_accounts_visible_to(head, establishment, right=Right.ADMINISTRATION)
-        return set(accounts.values_list("identifier", flat=True))
-    return set(representative_rows(head, establishment).values_list("representative__account__identifier", flat=True))
+        return student_accounts_visible_to(head, establishment, right=Right.ADMINISTRATION).order_by("pk")
+    return representative_rows(head, establishment).order_by("pk")
 
 
-def rows_expected(population: str) -> int:
-    from accounts.administration.listing import representative_rows
-    from delegations.models import Establishment, User
+def first_representatives() -> dict:
+    """The first 2,500 (student, representative) rows, ticked: as the list's next steps pack them."""
+    return {"selection_ids": ",".join(str(pk) for pk in rows("representatives").values_list("pk", flat=True)[:2500])}
 
-    if population == "students":
-        return len(expected_identifiers(population))
-    establishment, head = Establishment.objects.get(uai=UAI), User.objects.get(username=HEAD)
-    return representative_rows(head, establishment).count()
+
+# case → (population, the POSTed selection)
+CASES = {
+    "students": ("students", lambda: {"select_all": "1"}),
+    "representatives-2500": ("representatives", first_representatives),
+    "representatives-all": ("representatives", lambda: {"select_all": "1"}),
+}
+
+
+def expected(case: str) -> tuple[int, set[str]]:
+    """(rows, identifiers of the accounts) the PDF of `case` must list."""
+    population, _selection = CASES[case]
+    chosen = rows(population)
+    if case == "representatives-2500":
+        chosen = chosen[:2500]
+    field = "identifier" if population == "students" else "representative__account__identifier"
+    identifiers = list(chosen.values_list(field, flat=True))
+    return len(identifiers), set(identifiers)
 
 
 def check(out: str, identifiers: set[str]) -> tuple[int, int]:
@@ -119,38 +142,44 @@ def main(students: int, runs: int) -> None:
         db_name = connection.settings_dict["NAME"]
         print(
             f"bench/list_pdf — « Lister les comptes » as PDF, PostgreSQL {connection.pg_version // 10000}, "
-            f"{os.cpu_count()} CPU, {datetime.datetime.now():%Y-%m-%d %H:%M}, "
-            f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
+            f"{os.cpu_count()} CPU, {datetime.datetime.now():%Y-%m-%d %H:%M}, {load()}"
         )
         print(f"set-up: {time.perf_counter() - started:.1f} s; {runs} runs after a cold one, each in its own process")
         OUT.mkdir(parents=True, exist_ok=True)
         verdicts = []
-        for population in ("students", "representatives"):
-            out = str(OUT / f"list-{population}.pdf")
+        for case in CASES:
+            out = str(OUT / f"list-{case}.pdf")
             line = subprocess.run(
-                [sys.executable, __file__, "--child", population, db_name, str(runs), out],
+                [sys.executable, __file__, "--child", case, db_name, str(runs), out],
                 check=True,
                 capture_output=True,
                 text=True,
             ).stdout.strip()
             result = json.loads(line.splitlines()[-1])
-            identifiers = expected_identifiers(population)
+            count, identifiers = expected(case)
             found, pages = check(out, identifiers)
-            assert found == len(identifiers), f"{population}: {found} of {len(identifiers)} identifiers in the PDF"
+            assert identifiers, f"{case}: nothing to list"
+            assert found == len(identifiers), f"{case}: {found} of {len(identifiers)} identifiers in the PDF"
             assert result["no_store"], "the PDF response must be no-store"
+            assert 'filename="Educonnect-Liste' in result["file_name"], result["file_name"]
             wall = statistics.median(result["walls"])
+            cpu = statistics.median(result["cpus"])
             print(
-                f"  {population:15} {rows_expected(population):5d} rows, {len(identifiers):5d} accounts: "
-                f"POST median {wall:6.2f} s (min {min(result['walls']):.2f}, max {max(result['walls']):.2f}; "
-                f"cold {result['cold']:.2f}), CPU {statistics.median(result['cpus']):.2f} s; "
+                f"  {case:20} {count:5d} rows, {len(identifiers):5d} accounts: "
+                f"POST median {wall:5.2f} s (min {min(result['walls']):.2f}, max {max(result['walls']):.2f}; "
+                f"cold {result['cold']:.2f}); CPU {cpu:.2f} s + PostgreSQL {result['backend_cpu']:.2f} s; "
                 f"peak RSS {result['peak_mb']:.0f} MB (Django loaded: {result['rss_before_mb']:.0f} MB); "
                 f"{pages} pages, {result['bytes'] / 1e6:.1f} MB; identifiers in the text {found}/{len(identifiers)}"
             )
-            verdicts.append(wall <= TARGET_S and result["peak_mb"] <= TARGET_MB)
-        print(
-            f"target (≤ {TARGET_S:.0f} s median wall, ≤ {TARGET_MB} MB peak RSS, each list):",
-            "met" if all(verdicts) else "NOT met",
-        )
+            if len(identifiers) <= 2500:  # the target's size; the whole representatives' list is shown besides
+                work = cpu + result["backend_cpu"]
+                verdicts.append((wall <= TARGET_S, work <= TARGET_S, result["peak_mb"] <= TARGET_MB))
+        for label, index in (("median wall", 0), ("CPU work, Python + PostgreSQL", 1)):
+            ok = all(v[index] and v[2] for v in verdicts)
+            print(
+                f"target (2,500 accounts: ≤ {TARGET_S:.0f} s {label}, ≤ {TARGET_MB} MB peak RSS):",
+                "met" if ok else "NOT met",
+            )
     finally:
         stop()
 
