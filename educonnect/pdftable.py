@@ -1,5 +1,5 @@
 """Tables as PDF, fast: « Lister les comptes » of a whole lycée (thousands of rows) in a fraction of
-a second, where WeasyPrint took ~8 ms a row and ~400 MB for 2,500 rows (docs/performance.md).
+a second, where WeasyPrint took ~5 ms of CPU a row and ~400 MB for 2,500 rows (docs/performance.md).
 
 A list's layout is simple enough to be done here rather than by an HTML engine. Each section (a
 class) is a table from a new page; its column widths are shared as an HTML table's automatic layout
@@ -349,9 +349,6 @@ class _Painter:
         self.ops.append(b"0.5 w %.3f %.3f %.3f RG " % RULE + b" ".join(boxes) + b" S")
         return top + row.height
 
-    def right(self, x_right: float, top: float, text: str, face: Face) -> None:
-        self.text(x_right - self.fonts.width(text, face), top, text, face)
-
 
 def write_table_pdf(handle, table: Table) -> int:
     """Write `table` into the binary file `handle`; returns the number of pages."""
@@ -378,13 +375,9 @@ def write_table_pdf(handle, table: Table) -> int:
                     top = painter.row(layout, page.grid.widths, row, top)
             if page.note:
                 painter.paras(layout.left, top + 3 * MM, layout.table_width, table.note)
-        footer = f"Page {number} / {max(1, len(pages))}"
-        painter.right(
-            layout.width - table.margins[1],
-            layout.height - table.margins[2] / 2 - table.footer.line / 2,
-            footer,
-            table.footer,
-        )
+        footer, face = f"Page {number} / {max(1, len(pages))}", table.footer  # right-aligned, in the bottom margin
+        right, top = layout.width - table.margins[1], layout.height - table.margins[2] / 2 - face.line / 2
+        painter.text(right - fonts.width(footer, face), top, footer, face)
         content = out.add_stream({}, b"\n".join(painter.ops))
         page_refs.append(
             out.add(
