@@ -20,9 +20,10 @@ LAST = LAST_NAMES
 FIRST = FEMALE_FIRST_NAMES + MALE_FIRST_NAMES + ["Paul"]  # the searches of the benchmark
 
 
-def start(db_name: str):
+def start(db_name: str, *, keep: bool = False):
     """Django set up on a fresh test database `db_name` (the database of DATABASE_URL is never
-    touched); returns a function that drops it."""
+    touched); returns a function that drops it. With `keep`, the database is reused if it exists and
+    left in place (while tuning)."""
     import django
 
     django.setup()
@@ -35,9 +36,11 @@ def start(db_name: str):
     connection.settings_dict.setdefault("TEST", {})["NAME"] = db_name
     # No setup_test_environment(): its instrumented template rendering (copying every context for
     # the test client) would add the same fixed cost to both sides and is no part of serving a page.
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=not keep, serialize=False, keepdb=keep)
     request_started.disconnect(close_old_connections)
     request_started.disconnect(reset_queries)
+    if keep:
+        return lambda: None
     return lambda: connection.creation.destroy_test_db(old_name, verbosity=0)
 
 

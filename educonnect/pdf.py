@@ -13,7 +13,6 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 
 # WeasyPrint logs every step of every document at INFO (from its import on): keep its warnings only.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -90,7 +89,3 @@ def layout_html(html: str):
     from weasyprint import HTML
 
     return HTML(string=html, base_url=STATIC_BASE, url_fetcher=_restricted_fetcher_class()()).render()
-
-
-def render_pdf(template_name: str, context: dict) -> bytes:
-    return html_to_pdf(render_to_string(template_name, context))

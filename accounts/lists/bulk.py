@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from delegations.permissions import refuse
 from educonnect.http import no_store
 
 from .. import display, matrix
@@ -67,11 +68,18 @@ class Selection:
 
 
 def select(request, establishment, population: Population) -> Selection:
-    """The rows and distinct accounts (in list order) the POSTed selection designates."""
+    """The rows and distinct accounts (in list order) the POSTed selection designates. A selection
+    naming a row the actor cannot see (another establishment's, or no row at all) was never offered:
+    404, and the refusal is journaled."""
     queryset = population.rows(request.user, establishment)
-    rows = list(
-        resolve_selection(population.spec, queryset, request.POST, form_kwargs={"establishment": establishment})
-    )
+    try:
+        rows = list(
+            resolve_selection(population.spec, queryset, request.POST, form_kwargs={"establishment": establishment})
+        )
+    except Http404:
+        raise refuse(
+            request.user, reason=f"selection:{population.key}", establishment=establishment, request=request
+        ) from None
     seen, accounts = set(), []
     for row in rows:
         account = population.account_of(row)

@@ -17,18 +17,12 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from educonnect.pdf import html_to_pdf, layout_html
+from educonnect.pdfstream import FONT_FILES, EmbeddedFont, Name, StreamingPdf, import_page_as_form
 
 from .content import BLANK, Letter, LetterHead
-from .pdfstream import EmbeddedFont, Name, StreamingPdf, import_page_as_form
 
 TEMPLATE = "notifications/letters/letters.html"
 PX = 0.75  # CSS px → PDF pt
-FONT_FILES = {
-    (False, False): "notifications/fonts/DejaVuSans.ttf",
-    (False, True): "notifications/fonts/DejaVuSans-Bold.ttf",
-    (True, False): "notifications/fonts/DejaVuSansMono.ttf",
-    (True, True): "notifications/fonts/DejaVuSansMono-Bold.ttf",
-}
 MIN_SCALE = 0.6  # a long name is drawn smaller, down to 60 %, then cut with « … »
 
 
@@ -194,7 +188,7 @@ class LetterWriter:
 
     @staticmethod
     def _serialize(value) -> bytes:
-        from .pdfstream import serialize
+        from educonnect.pdfstream import serialize
 
         return serialize(value)
 

@@ -1,5 +1,6 @@
 """A small streaming PDF writer: pages are written to the file as they come, so memory does not grow
-with the number of letters. It knows three things only:
+with the number of pages. The one PDF writer of the fast paths: the letters (notifications.letters)
+and the account lists (educonnect.pdftable). It knows three things only:
 
 - importing one page of a PDF made by WeasyPrint as a Form XObject (drawn on many pages, stored once);
 - embedding a TrueType font (DejaVu, the letters' fonts) as a CID font with Identity-H encoding, a
@@ -22,6 +23,14 @@ from pypdf.generic import (
     NameObject,
     StreamObject,
 )
+
+# The DejaVu faces the fast paths draw with, as static files: (mono, bold) → path.
+FONT_FILES = {
+    (False, False): "notifications/fonts/DejaVuSans.ttf",
+    (False, True): "notifications/fonts/DejaVuSans-Bold.ttf",
+    (True, False): "notifications/fonts/DejaVuSansMono.ttf",
+    (True, True): "notifications/fonts/DejaVuSansMono-Bold.ttf",
+}
 
 
 class Ref(int):
