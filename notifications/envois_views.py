@@ -93,6 +93,11 @@ def letters_refusal(user, job: NotificationJob, *, by_class: bool) -> tuple[int,
             f"redémarrage du service de traitement ; les comptes déjà notifiés le restent. {ref}"
         )
     if not job.is_finished:
+        if job.status == JobStatus.PENDING:
+            return 409, (
+                "Le courrier n'est pas encore prêt : la notification est en attente de traitement. Le lien de "
+                "téléchargement apparaîtra sur la page de la notification dès qu'il sera prêt."
+            )
         if job.status == JobStatus.RENDERING:
             progress = f"{plural(job.written, 'courrier')} {plural_word(job.written, 'écrit')} sur {job.processed}"
         else:

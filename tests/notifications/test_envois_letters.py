@@ -194,6 +194,9 @@ def test_a_failed_job_says_so(client, head, job):
 
 def test_downloading_while_the_job_runs_says_it_is_not_ready(client, head, pending_job):
     client.force_login(head)
+    response = client.get(url("job_pdf", pending_job))
+    assert response.status_code == 409
+    assert "Le courrier n'est pas encore prêt : la notification est en attente de traitement." in text(response)
     NotificationJob.objects.filter(pk=pending_job.pk).update(status=JobStatus.RUNNING, processed=2)
     response = client.get(url("job_pdf", pending_job))
     assert response.status_code == 409
