@@ -89,8 +89,9 @@ def letters_refusal(user, job: NotificationJob, *, by_class: bool) -> tuple[int,
         return 409, f"La notification a échoué : aucun courrier n'a été produit. {ref}"
     if job.is_interrupted:
         return 409, (
-            "La préparation du courrier s'est interrompue sur une erreur. Elle reprendra automatiquement au "
-            f"redémarrage du service de traitement ; les comptes déjà notifiés le restent. {ref}"
+            "La notification s'est interrompue sur une erreur avant que le courrier soit prêt. Elle reprendra "
+            "automatiquement au redémarrage du service de traitement ; les comptes déjà notifiés le restent. "
+            f"{ref}"
         )
     if not job.is_finished:
         if job.status == JobStatus.PENDING:

@@ -174,7 +174,7 @@ def test_a_failure_while_writing_the_pdf_is_told_in_french_and_the_job_resumes(
     assert f"en indiquant la référence {job.public_id}" in page and 'hx-trigger="every 10s"' in page
     refused = client.get(url("job_pdf", job))
     assert refused.status_code == 409
-    assert "La préparation du courrier s'est interrompue sur une erreur." in text(refused)
+    assert "La notification s'est interrompue sur une erreur avant que le courrier soit prêt." in text(refused)
 
     job = jobs.job_run(job.pk)  # the worker restarts
     assert (job.status, job.error, job.written) == (JobStatus.DONE, "", 8)
