@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     IDENTIFIER_RESET = "identifier_reset", "Identifiant réinitialisé"
     ACCOUNT_NOTIFIED = "account_notified", "Compte notifié"
     ACCOUNTS_LISTED = "accounts_listed", "Comptes listés"
+    LETTERS_DOWNLOADED = "letters_downloaded", "Courrier d'une notification téléchargé"
     ACTIVATION_MAIL_SENT = "activation_mail_sent", "Mail d'activation envoyé"
     PARAMETER_CHANGED = "parameter_changed", "Paramètre modifié"
     ACCOUNT_LOGIN = "account_login", "Connexion d'un usager"

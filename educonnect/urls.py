@@ -40,6 +40,7 @@ urlpatterns = [
     path("depannage/", include("accounts.troubleshooting.urls")),
     path("administration/<str:uai>/statistiques/", include("stats.urls")),
     path("administration/<str:uai>/parametres/", include("notifications.parametres_urls")),
+    path("administration/<str:uai>/envois/", include("notifications.envois_urls")),
     path("administration/", include("accounts.administration.urls")),
     path("notifications/", include("notifications.urls")),
     path("import-siecle/", include("accounts.siecle_web.urls")),

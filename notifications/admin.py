@@ -33,6 +33,9 @@ class NotificationJobAdmin(admin.ModelAdmin):
         "with_reset",
         "skipped",
         "error",
+        "written",
+        "pdf_path",
+        "zip_path",
         "pdf_expires_at",
     ]
     fields = readonly_fields

@@ -5,14 +5,17 @@ that changes the accounts, writes the audit rows, keeps the provisional password
 (encrypted) and puts the e-mails in the outbox (`educonnect.mail`), which sends them after that
 commit and retries a failed one under the same Message-ID. A job killed half-way resumes at its
 first pending item: a rolled-back chunk is redone (its e-mails were never queued), a committed one
-is never redone, so no e-mail goes twice. The PDF is written at the end from the items, then
-their passwords are forgotten: the file (private, under MEDIA_ROOT) is the only copy, downloadable
-by the requester until EDUCONNECT_LETTER_RETENTION_HOURS.
+is never redone, so no e-mail goes twice. The PDF is written at the end from the items — with, in
+the same pass, the same letters as one PDF per class in a zip — then their passwords are forgotten:
+the files (private, under MEDIA_ROOT) are the only copies, downloadable by the requester until
+EDUCONNECT_LETTER_RETENTION_HOURS. The job records how many letters are written as it goes.
 """
 
 import datetime
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -24,8 +27,10 @@ from accounts.models import Account
 from educonnect import audit, crypto, locks
 
 from . import emails
-from .letters import letter_for_account, make_head, write_letters_pdf
+from .letters import letter_for_account, make_head
+from .letters.byclass import LettersByClass
 from .letters.content import audience_of
+from .letters.render import Layouts, LetterWriter
 from .models import Channel, EmailStatus, ItemStatus, JobStatus, NotificationJob, NotificationJobItem
 from .notify import ALREADY_NOTIFIED, NO_ADDRESS, notified_event, notified_since, notify_one, save_notified, skip_entry
 from .selectors import accounts_for_letters, active_addresses
@@ -100,6 +105,7 @@ def _run(job_id: int) -> NotificationJob:
     if job.is_finished:
         return job
     NotificationJob.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(status=JobStatus.RUNNING)
+    NotificationJob.objects.filter(pk=job.pk).exclude(error="").update(error="")  # resumed after an error
     while _process_chunk(job):
         pass
     if job.channel == Channel.SHEET:
@@ -168,37 +174,77 @@ def pdf_file(job: NotificationJob) -> Path:
     return Path(settings.MEDIA_ROOT) / job.pdf_path
 
 
-def _write_pdf(job: NotificationJob) -> None:
-    relative = f"{LETTERS_DIR}/{job.public_id}.pdf"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = target.with_suffix(".part")
+def zip_file(job: NotificationJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / job.zip_path
+
+
+def _private_file(path: Path):
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+
+
+def _pages(job: NotificationJob):
+    """(head, letter) of each notified item, in letter order, its password decrypted: from the
+    database by batches of 500, so memory stays flat."""
     urls = active_addresses(job.establishment)
     date = timezone.localdate()
+    items = (
+        NotificationJobItem.objects.filter(job=job, status=ItemStatus.DONE)
+        .order_by("position")
+        .values_list("account_id", "letter", "password_encrypted")
+    )
+    for start in range(0, job.total, 500):
+        batch = list(items[start : start + 500])
+        accounts = accounts_for_letters(job.establishment).in_bulk([b[0] for b in batch])
+        for account_id, code, token in batch:
+            account = accounts[account_id]
+            password = crypto.decrypt(token) if token else ""
+            head = make_head(job.establishment, code=code, audience=audience_of(account), urls=urls, date=date)
+            yield head, letter_for_account(account, code=code, password=password)
 
-    def pages():
-        items = (
-            NotificationJobItem.objects.filter(job=job, status=ItemStatus.DONE)
-            .order_by("position")
-            .values_list("account_id", "letter", "password_encrypted")
-        )
-        for start in range(0, job.total, 500):
-            batch = list(items[start : start + 500])
-            accounts = accounts_for_letters(job.establishment).in_bulk([b[0] for b in batch])
-            for account_id, code, token in batch:
-                account = accounts[account_id]
-                password = crypto.decrypt(token) if token else ""
-                head = make_head(job.establishment, code=code, audience=audience_of(account), urls=urls, date=date)
-                yield head, letter_for_account(account, code=code, password=password)
 
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        write_letters_pdf(handle, pages())
-    os.replace(partial, target)
+def _write_pdf(job: NotificationJob) -> None:
+    """Write the letters twice in one pass: the whole PDF, and one PDF per class gathered in a zip
+    (`letters.byclass`), both private files under MEDIA_ROOT/letters. `written` is updated every
+    `chunk_size()` letters (one UPDATE per chunk, not per letter): the job page shows it. Written
+    under `.part` names, renamed once complete; a resumed job writes them again from the start."""
+    job.refresh_from_db(fields=["processed"])
+    if not job.processed:
+        return  # every account was left out: no letter to print
+    folder = Path(settings.MEDIA_ROOT) / LETTERS_DIR
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    pdf_relative, zip_relative = f"{LETTERS_DIR}/{job.public_id}.pdf", f"{LETTERS_DIR}/{job.public_id}-classes.zip"
+    pdf_target, zip_target = Path(settings.MEDIA_ROOT) / pdf_relative, Path(settings.MEDIA_ROOT) / zip_relative
+    NotificationJob.objects.filter(pk=job.pk).update(written=0)
+    layouts, step, written = Layouts(), chunk_size(), 0
+    with tempfile.TemporaryDirectory(prefix=f"{job.public_id}.", suffix=".part", dir=folder) as work:
+        by_class = LettersByClass(Path(work), layouts)
+        try:
+            with _private_file(pdf_target.with_suffix(".part")) as handle:
+                whole = LetterWriter(handle, layouts)
+                for head, letter in _pages(job):
+                    whole.add(head, letter)
+                    by_class.add(head, letter)
+                    written += 1
+                    if written % step == 0:
+                        NotificationJob.objects.filter(pk=job.pk).update(written=written)
+                whole.close()
+            with _private_file(zip_target.with_suffix(".part")) as handle:
+                members = by_class.close_into(handle)
+        except BaseException:
+            by_class.discard()
+            raise
+    os.replace(pdf_target.with_suffix(".part"), pdf_target)
+    os.replace(zip_target.with_suffix(".part"), zip_target)
     with transaction.atomic():
-        NotificationJob.objects.filter(pk=job.pk).update(pdf_path=relative, pdf_expires_at=timezone.now() + retention())
-        # The PDF is now the only copy of the passwords printed: forget them in the items.
+        NotificationJob.objects.filter(pk=job.pk).update(
+            pdf_path=pdf_relative,
+            zip_path=zip_relative,
+            written=written,
+            pdf_expires_at=timezone.now() + retention(),
+        )
+        # The files are now the only copies of the passwords printed: forget them in the items.
         NotificationJobItem.objects.filter(job=job).exclude(password_encrypted="").update(password_encrypted="")
+    logger.info("notification job %s: %d letters written, %d classes", job.public_id, written, len(members))
     job.refresh_from_db()
 
 
@@ -214,6 +260,7 @@ def job_record_done(*, actor, establishment, result) -> NotificationJob:
         status=JobStatus.DONE,
         total=result.notified,
         processed=result.notified,
+        written=result.notified if result.pdf else 0,
         skipped=result.skipped,
         finished_at=timezone.now(),
     )
@@ -230,16 +277,21 @@ def job_record_done(*, actor, establishment, result) -> NotificationJob:
 
 
 def job_delete_pdf(job: NotificationJob) -> None:
-    if job.pdf_path:
-        pdf_file(job).unlink(missing_ok=True)
-        NotificationJob.objects.filter(pk=job.pk).update(pdf_path="", pdf_expires_at=None)
-        job.pdf_path, job.pdf_expires_at = "", None
+    """Delete the job's letters (PDF and per-class zip). `pdf_expires_at` stays (« supprimé le … »),
+    brought forward to now when they go before their delay."""
+    if job.pdf_path or job.zip_path:
+        for path in (job.pdf_path, job.zip_path):
+            if path:
+                (Path(settings.MEDIA_ROOT) / path).unlink(missing_ok=True)
+        deleted_at = min(job.pdf_expires_at or timezone.now(), timezone.now())
+        NotificationJob.objects.filter(pk=job.pk).update(pdf_path="", zip_path="", pdf_expires_at=deleted_at)
+        job.pdf_path, job.zip_path, job.pdf_expires_at = "", "", deleted_at
 
 
 def purge_letters(*, now=None) -> int:
     """Delete the letters PDFs past their retention delay; returns how many were deleted."""
     now = now or timezone.now()
-    expired = list(NotificationJob.objects.filter(pdf_expires_at__lte=now).exclude(pdf_path=""))
+    expired = list(NotificationJob.objects.filter(pdf_expires_at__lte=now).exclude(pdf_path="", zip_path=""))
     for job in expired:
         job_delete_pdf(job)
     # Leftovers of interrupted writes.
@@ -248,5 +300,8 @@ def purge_letters(*, now=None) -> int:
         limit = (now - retention()).timestamp()
         for path in folder.glob("*.part"):
             if path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
+                if path.is_dir():  # the per-class work folder of a killed worker
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
     return len(expired)

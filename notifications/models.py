@@ -26,8 +26,22 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Échec"
 
 
+# DSFR badge of each state (« Envois » list, job page); an interrupted job (`error`) shows as failed.
+STATUS_BADGES = {
+    JobStatus.PENDING: "fr-badge--new",
+    JobStatus.RUNNING: "fr-badge--info",
+    JobStatus.RENDERING: "fr-badge--info",
+    JobStatus.DONE: "fr-badge--success",
+    JobStatus.FAILED: "fr-badge--error",
+}
+
+
 class NotificationJob(models.Model):
-    """A (re)notification of many accounts, run in the background one chunk of items at a time."""
+    """A (re)notification of many accounts, run in the background one chunk of items at a time.
+    Sheets: `written` counts the letters already written into the PDF (updated by chunks while it is
+    written); the PDF (`pdf_path`) and the same letters split per class (`zip_path`, one PDF per class)
+    are kept until `pdf_expires_at`, which stays once they are deleted (« supprimé le … »). `error`
+    on an unfinished job: its last run stopped on an error, it resumes with the worker."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="notification_jobs")
@@ -42,6 +56,8 @@ class NotificationJob(models.Model):
     error = models.TextField(blank=True)
     # Relative to MEDIA_ROOT, private (never served as static): holds provisional passwords.
     pdf_path = models.CharField(max_length=200, blank=True)
+    zip_path = models.CharField(max_length=200, blank=True)
+    written = models.PositiveIntegerField("courriers écrits", default=0)
     pdf_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -53,6 +69,7 @@ class NotificationJob(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="notification_job_channel_valid"),
             models.CheckConstraint(condition=Q(processed__lte=models.F("total")), name="notification_job_progress"),
+            models.CheckConstraint(condition=Q(written__lte=models.F("total")), name="notification_job_written"),
         ]
 
     def __str__(self):
@@ -63,8 +80,35 @@ class NotificationJob(models.Model):
         return int(100 * self.processed / self.total) if self.total else 100
 
     @property
+    def accounts_count(self) -> int:
+        """The accounts asked for: those notified (or to be) and those left out."""
+        return self.total + len(self.skipped or [])
+
+    @property
+    def pdf_percent(self) -> int:
+        """Progress of the PDF step: letters written out of the accounts notified."""
+        return int(100 * self.written / self.processed) if self.processed else 100
+
+    @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.DONE, JobStatus.FAILED}
+
+    @property
+    def is_interrupted(self) -> bool:
+        return bool(self.error) and not self.is_finished
+
+    @property
+    def state_label(self) -> str:
+        return "Interrompue" if self.is_interrupted else self.get_status_display()
+
+    @property
+    def state_badge(self) -> str:
+        return STATUS_BADGES[JobStatus.FAILED] if self.is_interrupted else STATUS_BADGES.get(self.status, "")
+
+    @property
+    def letters_deleted(self) -> bool:
+        """The letters existed and are deleted (retention over): « supprimé le <pdf_expires_at> »."""
+        return not self.pdf_path and self.pdf_expires_at is not None
 
 
 class ItemStatus(models.TextChoices):

@@ -5,11 +5,12 @@ from django.http import Http404
 
 from accounts.models import Account, Student
 from accounts.parameters import active_addresses
+from delegations.permissions import refuse
 from educonnect.http import id_or_404
 
 from .models import NotificationJob
 
-__all__ = ["accounts_by_ids", "accounts_for_letters", "active_addresses", "job_for_requester"]
+__all__ = ["accounts_by_ids", "accounts_for_letters", "active_addresses", "job_of", "jobs_of"]
 
 
 def accounts_for_letters(establishment):
@@ -31,9 +32,19 @@ def accounts_by_ids(establishment, ids) -> list[Account]:
     return accounts
 
 
-def job_for_requester(user, establishment, public_id) -> NotificationJob:
-    """A notification job: only its requester sees it (404 for anyone else)."""
-    try:
-        return NotificationJob.objects.get(public_id=public_id, establishment=establishment, requested_by=user)
-    except (NotificationJob.DoesNotExist, ValueError):
-        raise Http404("Notification introuvable") from None
+def jobs_of(establishment):
+    """The establishment's notification jobs, newest first, with who launched them (« Envois »)."""
+    return (
+        NotificationJob.objects.filter(establishment=establishment)
+        .select_related("requested_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def job_of(request, establishment, public_id) -> NotificationJob:
+    """A notification job of the establishment (any of its administrators follows it); anything else
+    — another establishment's job, a made-up id — is 404 and an ACCESS_REFUSED audit row."""
+    job = jobs_of(establishment).select_related("establishment").filter(public_id=public_id).first()
+    if job is None:
+        raise refuse(request.user, reason="notification_job", establishment=establishment, request=request)
+    return job

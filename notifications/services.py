@@ -167,6 +167,18 @@ def notification_request(
     return job, False
 
 
+def letters_downloaded(*, actor, job: NotificationJob, by_class: bool, request=None) -> None:
+    """Journal a download of a job's letters: they hold provisional passwords."""
+    audit.record(
+        action=AuditAction.LETTERS_DOWNLOADED,
+        actor=actor,
+        establishment=job.establishment,
+        target=job,
+        request=request,
+        details={"job": str(job.public_id), "form": "zip" if by_class else "pdf"},
+    )
+
+
 def enqueue(job: NotificationJob) -> None:
     run_notification_job.enqueue(job.pk)
 

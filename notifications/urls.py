@@ -1,4 +1,5 @@
-"""Included under /notifications/ by educonnect/urls.py."""
+"""Included under /notifications/ by educonnect/urls.py. A notification's page and its letters are
+under « Envois » of the administration module (`envois_urls`)."""
 
 from django.urls import path
 
@@ -8,6 +9,4 @@ app_name = "notifications"
 
 urlpatterns = [
     path("<str:uai>/notifier/", views.notify, name="notify"),
-    path("<str:uai>/envois/<uuid:public_id>/", views.job_detail, name="job"),
-    path("<str:uai>/envois/<uuid:public_id>/courrier.pdf", views.job_pdf, name="job_pdf"),
 ]

@@ -101,20 +101,35 @@ def _lines(letter: Letter, name: str) -> list[str]:
     return [value] if value else []
 
 
+class Layouts:
+    """The template page of each `LetterHead`, laid out by WeasyPrint once (its slots and its one-page
+    PDF) and shared by every writer given it: the letters of a job split into one PDF per class lay
+    out each template once, not once per class."""
+
+    def __init__(self):
+        self._pages: dict[LetterHead, tuple[list[Slot], bytes]] = {}
+
+    def get(self, head: LetterHead) -> tuple[list[Slot], bytes]:
+        if head not in self._pages:
+            document = layout_html(letters_html([(head, BLANK)]))
+            if len(document.pages) != 1:
+                raise ValueError(f"the {head.code} letter does not fit on one page")
+            self._pages[head] = (_slots(document), document.write_pdf())
+        return self._pages[head]
+
+
 class _Template:
-    def __init__(self, out: StreamingPdf, head: LetterHead):
-        html = letters_html([(head, BLANK)])
-        document = layout_html(html)
-        if len(document.pages) != 1:
-            raise ValueError(f"the {head.code} letter does not fit on one page")
-        self.slots = _slots(document)
-        self.form, (self.page_width, self.page_height) = import_page_as_form(out, document.write_pdf())
+    def __init__(self, out: StreamingPdf, head: LetterHead, layouts: Layouts):
+        self.slots, page = layouts.get(head)
+        self.form, (self.page_width, self.page_height) = import_page_as_form(out, page)
 
 
 class LetterWriter:
-    """Streams letters into `handle`: `add(head, letter)` for each, in order, then `close()`."""
+    """Streams letters into `handle`: `add(head, letter)` for each, in order, then `close()`.
+    Writers given the same `layouts` share the laid-out template pages."""
 
-    def __init__(self, handle):
+    def __init__(self, handle, layouts: Layouts | None = None):
+        self.layouts = layouts or Layouts()
         self.out = StreamingPdf(handle)
         self.catalog = self.out.reserve()
         self.pages_root = self.out.reserve()
@@ -133,7 +148,7 @@ class LetterWriter:
     def add(self, head: LetterHead, letter: Letter) -> None:
         template = self.templates.get(head)
         if template is None:
-            template = self.templates[head] = _Template(self.out, head)
+            template = self.templates[head] = _Template(self.out, head, self.layouts)
         ops = [b"q /Tpl Do Q", b"0 g"]
         fonts_used = {}
         for slot in template.slots:

@@ -93,7 +93,7 @@ def test_home_shows_siecle_date_and_tabs(client, head, establishment):
         "fournies par SIECLE le 15/09/2026." in body
     )
     assert "CLG PRE BENIT BOURGOIN-JALLIEU (0380111P)" in body
-    for tab in ["Accueil", "Représentants légaux", "Élèves", "Statistiques", "Paramètres"]:
+    for tab in ["Accueil", "Représentants légaux", "Élèves", "Statistiques", "Paramètres", "Envois"]:
         assert f">{tab}</a>" in body, tab
     assert "/administration/0380111P/statistiques/" in body
     assert "Choisir un établissement" not in body

@@ -52,6 +52,7 @@ def test_administration_guide_has_the_whole_action_matrix(client, delegate_admin
     assert len(matrix) == 6
     assert "sans nouveau mot de passe (le provisoire n&#x27;a jamais été distribué)" in page
     assert "Paramètres" in page
+    assert "la retrouver dans l'onglet « Envois »" in page
 
 
 def test_the_matrix_follows_the_predicates_of_the_actions(monkeypatch):

@@ -23,6 +23,7 @@ STAFF_MODULES = {
     "stats": (Right.ADMINISTRATION, True),
     "parametres": (Right.ADMINISTRATION, True),
     "notifications": (Right.ADMINISTRATION, True),
+    "envois": (Right.ADMINISTRATION, True),
     "delegations": (Right.DELEGATIONS, True),
     "siecle_import": (Right.DELEGATIONS, True),  # a private establishment's head (operators: /import-siecle/)
 }

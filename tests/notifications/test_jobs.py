@@ -177,26 +177,34 @@ def finished_job(head, establishment, many_students, small_threshold, monkeypatc
 
 
 def pdf_url(job):
-    return reverse("notifications:job_pdf", kwargs={"uai": job.establishment.uai, "public_id": job.public_id})
+    return reverse("envois:job_pdf", kwargs={"uai": job.establishment.uai, "public_id": job.public_id})
 
 
 def job_url(job):
-    return reverse("notifications:job", kwargs={"uai": job.establishment.uai, "public_id": job.public_id})
+    return reverse("envois:job", kwargs={"uai": job.establishment.uai, "public_id": job.public_id})
 
 
 @pytest.mark.usefixtures("on_intranet")
 def test_only_the_requester_downloads_the_pdf(
     client, finished_job, head, delegate_admin, stranger_from_other_establishment
 ):
+    """Another administrator of the establishment follows the job (« Envois ») but its letters hold
+    provisional passwords: 403 with the reason; someone of another establishment: 404."""
     client.force_login(head)
     response = client.get(pdf_url(finished_job))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    for other in (delegate_admin, stranger_from_other_establishment):
-        client.force_login(other)
-        assert client.get(pdf_url(finished_job)).status_code == 404
-        assert client.get(job_url(finished_job)).status_code == 404
+    client.force_login(delegate_admin)
+    assert client.get(job_url(finished_job)).status_code == 200
+    refused = client.get(pdf_url(finished_job))
+    assert refused.status_code == 403
+    assert f"seule la personne qui a lancé la notification ({head.display_name}) peut le télécharger" in (
+        refused.content.decode()
+    )
+    client.force_login(stranger_from_other_establishment)
+    assert client.get(pdf_url(finished_job)).status_code == 404
+    assert client.get(job_url(finished_job)).status_code == 404
 
 
 @pytest.mark.usefixtures("on_intranet")
@@ -222,9 +230,10 @@ def test_pdf_is_purged_after_the_delay(client, head, finished_job, settings):
     assert jobs.purge_letters() == 0
     later = timezone.now() + datetime.timedelta(hours=settings.EDUCONNECT_LETTER_RETENTION_HOURS, minutes=1)
     assert jobs.purge_letters(now=later) == 1
-    assert not path.exists()
+    assert not path.exists() and not jobs.zip_file(finished_job).exists()
     client.force_login(head)
-    assert client.get(pdf_url(finished_job)).status_code == 404
+    gone = client.get(pdf_url(finished_job))
+    assert gone.status_code == 410 and "Le courrier a été supprimé le" in gone.content.decode()
 
 
 @pytest.mark.usefixtures("on_intranet")
@@ -232,7 +241,8 @@ def test_expired_pdf_is_deleted_on_access(client, head, finished_job):
     path = jobs.pdf_file(finished_job)
     NotificationJob.objects.filter(pk=finished_job.pk).update(pdf_expires_at=timezone.now())
     client.force_login(head)
-    assert client.get(pdf_url(finished_job)).status_code == 404
+    response = client.get(pdf_url(finished_job))
+    assert response.status_code == 410 and "n&#x27;est conservé que 24 heures" in response.content.decode()
     assert not path.exists()
 
 

@@ -59,7 +59,7 @@ def test_sheet_notification_leads_to_its_page_and_pdf(client, head, students):
     assert "Télécharger le courrier au format PDF" in html and "/administration/0380111P/eleves/" in html
     job = NotificationJob.objects.get()
     assert job.status == JobStatus.DONE and job.requested_by == head
-    pdf = b"".join(client.get(reverse("notifications:job_pdf", args=["0380111P", job.public_id])).streaming_content)
+    pdf = b"".join(client.get(reverse("envois:job_pdf", args=["0380111P", job.public_id])).streaming_content)
     pages = pdf_pages(pdf)
     assert password_of(students["zola"]) in pages[0] and password_of(students["arnaud"]) in pages[1]
     assert password_of(students["arnaud"]) not in html  # never on a page, never in a URL
