@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -184,7 +185,7 @@ def reset_passwords_step(request, establishment, population: Population, *, base
     selection = select(request, establishment, population)
     if not selection.accounts:
         return nothing_selected(request, population, list_url=base["list_url"])
-    split = partition(selection.accounts, matrix.can_reset_password)
+    split = partition(selection.accounts, partial(matrix.can_reset_password, abilities=request.abilities))
     context = step_context(request, population, selection, base=base)
     context.update(
         allowed_count=len(split.allowed),
