@@ -87,7 +87,7 @@ def test_row_shows_the_seed_columns(client, establishment, delegate_depannage):
     assert 'hx-history="false"' in html
     for header in ["Élève", "Classe", "MEF", "Identifiant", "Mot de passe", "État du compte", "Mail"]:
         assert re.search(rf">{header}(<span|</th>)", html), header
-    assert "<td>DUBOIS Paul</td>" in html  # « NOM Prénom », as every list (accounts.display)
+    assert '<td><span class="ec-clamp">DUBOIS Paul</span></td>' in html  # « NOM Prénom », as every list
     assert "3EME1" in html
     assert "paul.dubois" in html
     from accounts.passwords import provisional_password
