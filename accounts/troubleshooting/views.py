@@ -58,6 +58,7 @@ def students_context(request, establishment) -> dict:
         "listing": listing,
         "form": listing.form,
         "rows": listing.rows,
+        "select_all_url": reverse("troubleshooting:select_all", args=[establishment.uai]),
         "bulk_actions": [
             {"label": "Lister les comptes", "url": reverse("troubleshooting:list_accounts", args=[establishment.uai])},
             {

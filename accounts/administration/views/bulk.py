@@ -4,7 +4,7 @@ shares (`accounts.lists.bulk`); « (Re)notifier » confirms here and posts to th
 
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from delegations.access import establishment_view
 from delegations.permissions import Right
@@ -17,6 +17,7 @@ from ...lists.bulk import (
     list_accounts_step,
     nothing_selected,
     reset_passwords_step,
+    search_ids_step,
     select,
     step_context,
 )
@@ -84,6 +85,12 @@ def reset_passwords(request, establishment, population: str):
 def list_accounts(request, establishment, population: str):
     chosen = POPULATIONS[population]
     return list_accounts_step(request, establishment, chosen, base=_base(establishment, chosen))
+
+
+@require_GET
+@establishment_view(Right.ADMINISTRATION)
+def select_all(request, establishment, population: str):
+    return search_ids_step(request, establishment, POPULATIONS[population])
 
 
 def notify_url(establishment) -> str | None:
