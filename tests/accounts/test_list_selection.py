@@ -123,3 +123,13 @@ def test_the_result_of_a_bulk_reset_empties_the_list_s_selection_and_takes_the_f
     page = client.post(reverse("troubleshooting:bulk_reset", args=[UAI]), {"selection_ids": account.pk, "confirm": "1"})
     assert f'data-ec-selection-done="{head.pk}:/depannage/{UAI}/eleves/"' in page.text
     assert 'id="reset-banner" tabindex="-1" autofocus' in page.text
+
+
+def test_lister_les_comptes_counts_rows_and_accounts_like_the_counter(client, head, family):
+    client.force_login(head)
+    url = reverse("administration:representatives_list", args=[UAI])
+    page = client.post(url, {"select_all": "1", "q": "sabrier"}).text
+    assert "<strong>4 lignes sélectionnées — 2 comptes</strong> :" in page
+    assert "Pour éditer la liste des 2 comptes sélectionnés" in page
+    students = client.post(reverse("administration:students_list", args=[UAI]), {"select_all": "1"}).text
+    assert 'id="selection-summary"' not in students  # one row, one account: the legend says it
