@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delegations.models import Establishment
+from delegations.permissions import abilities
 from educonnect import audit, idempotency
 from educonnect.models import AuditAction, AuditEvent
 
@@ -52,6 +53,12 @@ def _owner_label(account: Account) -> str:
 def _check_establishment(establishment: Establishment, accounts: Iterable[Account]) -> None:
     if any(account.establishment_id != establishment.pk for account in accounts):
         raise ValueError("an account of another establishment was given")
+
+
+def _refusals(actor, establishment: Establishment, refused: list[tuple[Account, Account]]) -> list[tuple[Account, str]]:
+    """(account, why) for (account, its locked row) the matrix refuses, worded for the actor's rights."""
+    viewer = abilities(actor, establishment)
+    return [(account, can_reset_password(fresh, abilities=viewer)[1]) for account, fresh in refused]
 
 
 STALE_FORM = "Ce formulaire n'est plus valable : rechargez la page, puis recommencez."
@@ -106,9 +113,8 @@ def account_reset_password(*, actor, establishment: Establishment, account: Acco
     already = _reset_since({locked.pk: locked}, key.issued_at if key else None)
     if already:
         raise ResetRefused([(account, already[0][1])])
-    allowed, reason = can_reset_password(locked)
-    if not allowed:
-        raise ResetRefused([(account, reason)])
+    if not can_reset_password(locked)[0]:
+        raise ResetRefused(_refusals(actor, establishment, [(account, locked)]))
     password = issue_provisional_password(locked)
     locked.save(update_fields=PROVISIONAL_FIELDS)
     for name in PROVISIONAL_FIELDS:
@@ -148,13 +154,9 @@ def accounts_reset_passwords(
     already = _reset_since(locked, key.issued_at if key else None)
     if already:
         raise ResetRefused([(next(a for a in accounts if a.pk == done.pk), reason) for done, reason in already])
-    refusals = []
-    for account in accounts:
-        allowed, reason = can_reset_password(locked[account.pk])
-        if not allowed:
-            refusals.append((account, reason))
-    if refusals:
-        raise ResetRefused(refusals)
+    refused = [(account, locked[account.pk]) for account in accounts if not can_reset_password(locked[account.pk])[0]]
+    if refused:
+        raise ResetRefused(_refusals(actor, establishment, refused))
 
     now = timezone.now()
     results = []

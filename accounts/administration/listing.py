@@ -78,6 +78,11 @@ ADMIN_REPRESENTATIVES = ListSpec(
     noun_singular="représentant légal",
     noun_plural="représentants légaux",
     selection_label="représentants légaux sélectionnés",
+    account_path=f"{ACCOUNT}id",
+    shared_accounts_hint=(
+        "Un représentant légal de plusieurs élèves a une ligne par élève et un seul compte : "
+        "chaque compte n'est traité qu'une fois."
+    ),
 )
 
 

@@ -29,6 +29,7 @@ def _bulk_actions(population: str, segment: str) -> list:
         path(f"<str:uai>/{segment}/notifier/", bulk.notify, kind, name=f"{population}_notify"),
         path(f"<str:uai>/{segment}/lister/", bulk.list_accounts, kind, name=f"{population}_list"),
         path(f"<str:uai>/{segment}/reinitialiser/", bulk.reset_passwords, kind, name=f"{population}_reset"),
+        path(f"<str:uai>/{segment}/selection/", bulk.select_all, kind, name=f"{population}_select_all"),
     ]
 
 

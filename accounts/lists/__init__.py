@@ -1,10 +1,17 @@
 """Reusable list machinery for the account lists (troubleshooting Élèves, administration Élèves and
 Représentants légaux): a filter form, sortable columns, pagination, and the selection (« N élève(s)
-sélectionné(s) sur M », « Sélectionner tout » over the whole search, resolved server-side).
+sélectionné(s) sur M », « Sélectionner tout » over the whole search).
 
 A screen declares a `ListSpec` (columns, filter form, default sort) and hands it a queryset already
 scoped by a selector; `build_list` reads the query string, `resolve_selection` reads a POSTed selection.
 Everything here is generic: no model, no URL, no template is named.
+
+The selection lives in the browser tab (static/accounts/lists.js, sessionStorage keyed by user and
+list): ticked rows stay ticked across pages, searches and a refused action, and travel to the bulk
+actions packed in one field (`selection_ids`). « Sélectionner tout » adds every result of the search
+(`search_ids`: the ids of the rows and of their accounts), so the counter counts what the
+confirmation will count. Without JavaScript, the ticked rows of the page and `select_all` (the search,
+resolved here) are posted as before.
 """
 
 from __future__ import annotations
@@ -114,6 +121,11 @@ class ListSpec:
     noun_plural: str = "élèves"
     # After the live count of ticked rows: « 3 élèves sélectionnés sur 120 ».
     selection_label: str = "élèves sélectionnés"
+    # From a row to its account's id: "pk" when each row is an account. Rows that share accounts (a
+    # representative of two children is two rows, one account) give the why, shown wherever the
+    # rows and the accounts are counted (« 3 lignes sélectionnées — 2 comptes »).
+    account_path: str = "pk"
+    shared_accounts_hint: str = ""
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key and c.sortable), None)
@@ -174,6 +186,11 @@ class ListPage:
     @property
     def current_querystring(self) -> str:
         return self.querystring(page=self.page.number)
+
+    @property
+    def search_querystring(self) -> str:
+        """The search alone (no sort, no page): what « Sélectionner tout » designates."""
+        return urlencode(self.filter_params)
 
     @property
     def page_links(self) -> list[dict]:
@@ -258,6 +275,14 @@ def build_list(
             aria, next_sort = "none", column.key
         listing.sort_links.append(SortLink(column, listing.querystring(sort=next_sort), aria))
     return listing
+
+
+def search_ids(spec: ListSpec, queryset: QuerySet, data: QueryDict, *, form_kwargs: dict | None = None) -> list:
+    """[row id, account id] of every result of the search in `data`, within `queryset` (already
+    scoped), in one query: what « Sélectionner tout » adds to the selection."""
+    form = spec.filter_form(data, **(form_kwargs or {}))
+    rows = form.apply(queryset).order_by()
+    return [list(pair) for pair in rows.values_list("pk", spec.account_path)]
 
 
 def selected_ids(data: QueryDict) -> list[int]:

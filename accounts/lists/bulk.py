@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ from educonnect.http import no_store
 from .. import display, matrix
 from ..models import Account, AccountKind, AccountState
 from ..resets import ResetRefused, accounts_reset_passwords
-from . import SORT_PARAM, ListSpec, resolve_selection, selection_hidden_fields
+from . import SORT_PARAM, ListSpec, resolve_selection, search_ids, selection_hidden_fields
 
 TEMPLATES = "accounts/lists/bulk/"
 FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
@@ -65,6 +66,22 @@ class Selection:
     def by_state(self) -> list[tuple[str, int]]:
         counts = Counter(account.state for account in self.accounts)
         return [(label, counts[value]) for value, label in AccountState.choices if counts[value]]
+
+
+def search_ids_step(request, establishment, population: Population):
+    """« Sélectionner tout »: {"rows": [[row id, account id], …]} of the search in the query string."""
+    queryset = population.rows(request.user, establishment)
+    pairs = search_ids(population.spec, queryset, request.GET, form_kwargs={"establishment": establishment})
+    return no_store(JsonResponse({"rows": pairs}))
+
+
+def selection_summary(rows: int, accounts: int) -> str:
+    """« 2 comptes sélectionnés », or when rows share accounts « 3 lignes sélectionnées — 2 comptes »:
+    the words of the list's counter (static/accounts/lists.js), so both say the same."""
+    if rows == accounts:
+        return f"{display.plural(accounts, 'compte')} {display.plural_word(accounts, 'sélectionné')}"
+    lines = f"{display.plural(rows, 'ligne')} {display.plural_word(rows, 'sélectionnée')}"
+    return f"{lines} — {display.plural(accounts, 'compte')}"
 
 
 def select(request, establishment, population: Population) -> Selection:
@@ -136,6 +153,8 @@ def step_context(request, population: Population, selection: Selection, *, base:
         **base,
         "population": population,
         "count": len(selection.accounts),
+        "selection_summary": selection_summary(len(selection.rows), len(selection.accounts)),
+        "shared_accounts": len(selection.rows) != len(selection.accounts),
         "by_state": selection.by_state,
         "hidden_fields": selection_hidden_fields(request.POST, population.spec),
         "back_url": f"{base['list_url']}?{query}" if query else base["list_url"],
@@ -192,7 +211,7 @@ def reset_passwords_step(request, establishment, population: Population, *, base
     selection = select(request, establishment, population)
     if not selection.accounts:
         return nothing_selected(request, population, list_url=base["list_url"])
-    split = partition(selection.accounts, matrix.can_reset_password)
+    split = partition(selection.accounts, partial(matrix.can_reset_password, abilities=request.abilities))
     context = step_context(request, population, selection, base=base)
     context.update(
         allowed_count=len(split.allowed),

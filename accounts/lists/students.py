@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, IntegerField, Value, When
 
 from .. import display
-from ..matrix import can_reset_password
+from ..matrix import Decision, can_reset_password
 from ..models import AccountState
 from ..passwords import provisional_password
 from ..structure import structure_of
@@ -133,6 +133,9 @@ class StudentAccountRow:
     mef: str = ""
     # The provisional password in clear, when the list shows it (troubleshooting); None otherwise.
     password: str | None = field(default=None, repr=False)
+    # « Réinitialiser le mot de passe » (allowed, why not) for the person viewing the list, when the
+    # list shows that action (troubleshooting); None otherwise.
+    reset_decision: Decision | None = None
 
     @property
     def list_name(self) -> str:
@@ -146,15 +149,19 @@ class StudentAccountRow:
     def shown_password(self) -> str:
         return self.password or MASKED_PASSWORD
 
-    @property
-    def reset_decision(self) -> tuple[bool, str]:
-        return can_reset_password(self)
 
-
-def student_rows(establishment, values, *, with_passwords: bool = False, passwords: dict | None = None) -> list:
+def student_rows(
+    establishment,
+    values,
+    *,
+    with_passwords: bool = False,
+    passwords: dict | None = None,
+    abilities: dict | None = None,
+) -> list:
     """`StudentAccountRow`s of `values` (dicts of ROW_VALUES' keys), with the class and MEF of the
     establishment's structure; `with_passwords` decrypts each provisional password (`passwords`,
-    id → clear text, gives those a reset just made)."""
+    id → clear text, gives those a reset just made); `abilities` (the viewer's, from the access
+    gate) decides each row's reset action and its « Pourquoi ? »."""
     structure = structure_of(establishment)
     passwords = passwords or {}
     rows = []
@@ -164,5 +171,7 @@ def student_rows(establishment, values, *, with_passwords: bool = False, passwor
         row.mef = structure.mef_label(row.mef_id)
         if with_passwords:
             row.password = passwords.get(row.pk) or provisional_password(row)
+        if abilities is not None:
+            row.reset_decision = can_reset_password(row, abilities=abilities)
         rows.append(row)
     return rows

@@ -39,3 +39,10 @@ def list_table_head(context, last_column_label: str, list_url: str | None = None
         format_html_join("", "{}", ((cell,) for cell in cells)),
         last_column_label,
     )
+
+
+@register.simple_tag(takes_context=True)
+def selection_key(context, list_url: str) -> str:
+    """Where static/accounts/lists.js keeps a list's selection in the tab: one per person and list
+    (the list's URL names the establishment)."""
+    return f"{context['user'].pk}:{list_url}"

@@ -2,13 +2,13 @@
 comptes » (PDF / CSV), through the bulk flow every account list shares (`accounts.lists.bulk`)."""
 
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from delegations.access import establishment_view
 from delegations.permissions import Right
 
 from ..exports import accounts_list
-from ..lists.bulk import Population, list_accounts_step, reset_passwords_step
+from ..lists.bulk import Population, list_accounts_step, reset_passwords_step, search_ids_step
 from ..lists.students import TROUBLESHOOTING_STUDENTS
 from ..selectors import student_accounts_visible_to
 from .views import module_context
@@ -51,3 +51,9 @@ def reset_passwords(request, establishment):
 @establishment_view(Right.TROUBLESHOOTING, second_factor=False)
 def list_accounts(request, establishment):
     return list_accounts_step(request, establishment, STUDENTS, base=_base(request, establishment))
+
+
+@require_GET
+@establishment_view(Right.TROUBLESHOOTING, second_factor=False)
+def select_all(request, establishment):
+    return search_ids_step(request, establishment, STUDENTS)

@@ -49,7 +49,7 @@ def students_context(request, establishment) -> dict:
         values,
         request.GET,
         form_kwargs={"establishment": establishment},
-        rows=lambda page: student_rows(establishment, page, with_passwords=True),
+        rows=lambda page: student_rows(establishment, page, with_passwords=True, abilities=request.abilities),
     )
     context = module_context(request, establishment, "students")
     return {
@@ -58,6 +58,7 @@ def students_context(request, establishment) -> dict:
         "listing": listing,
         "form": listing.form,
         "rows": listing.rows,
+        "select_all_url": reverse("troubleshooting:select_all", args=[establishment.uai]),
         "bulk_actions": [
             {"label": "Lister les comptes", "url": reverse("troubleshooting:list_accounts", args=[establishment.uai])},
             {
@@ -77,7 +78,9 @@ def row_context(list_url: str, querystring: str) -> dict:
 def student_row(request, establishment, account_id: int, password: str | None = None):
     """The list's row of one account (404 outside the actor's scope); `password`: the one just made."""
     values = student_account_values(request.user, establishment, fields=ROW_VALUES).filter(pk=account_id)
-    rows = student_rows(establishment, values, with_passwords=True, passwords={account_id: password})
+    rows = student_rows(
+        establishment, values, with_passwords=True, passwords={account_id: password}, abilities=request.abilities
+    )
     if not rows:
         raise Http404("Compte introuvable")
     return rows[0]

@@ -8,7 +8,9 @@
       when the answer carries one; otherwise a French message chosen by status. A request that could
       not be sent (network down) gets « Connexion impossible ».
    2. Focus follows the new content after a swap triggered by the person (click, submit, key):
-      its [autofocus] or [data-ec-focus] element, else its alert or heading, else the region itself. While typing in a live search
+      its [autofocus] or [data-ec-focus] element, else its alert or heading, else the region itself;
+      an out-of-band part of the answer marked [data-ec-focus] (the banner of a row's reset, above
+      the list) comes first. The focused element is scrolled into view. While typing in a live search
       (focus on a field outside the swapped region) the focus stays in the field; a polling refresh
       never moves it. */
 (function () {
@@ -107,7 +109,14 @@
     if (!config.triggeringEvent || !event.detail.shouldSwap) { return; }  // polling, load: leave the focus alone
     var active = document.activeElement;
     if (isTypingField(active) && target && !target.contains(active)) { return; }  // typing in a live search
-    pending = { id: target && target.id, target: target };
+    pending = { id: target && target.id, target: target, outOfBand: null };
+  });
+
+  // An out-of-band part that asks for the focus (e.g. the result banner of a row's action).
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (!pending || !event.target.matches) { return; }
+    var marked = event.target.matches("[data-ec-focus]") ? event.target : event.target.querySelector("[data-ec-focus]");
+    if (marked) { pending.outOfBand = marked; }
   });
 
   function focusable(region) {
@@ -123,7 +132,9 @@
   document.addEventListener("htmx:afterSettle", function () {
     if (!pending) { return; }
     var region = (pending.id && document.getElementById(pending.id)) || pending.target;
+    var outOfBand = pending.outOfBand;
     pending = null;
+    if (outOfBand && document.body.contains(outOfBand)) { region = outOfBand; }
     if (!region || !document.body.contains(region)) { return; }
     var element = focusable(region);
     element.focus({ preventScroll: true });

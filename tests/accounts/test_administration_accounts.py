@@ -154,6 +154,7 @@ def test_reset_password_allowed_states_show_new_password_once(client, head, esta
     password = provisional_password(account)
     body = page_text(response)
     assert f'Le nouveau mot de passe est <span class="ec-secret">{password}</span>' in body
+    assert 'id="account-banner" tabindex="-1" autofocus' in body  # the result takes the focus
     assert "no-store" in response["Cache-Control"]
     assert account.state == state
     event = AuditEvent.objects.get(action=AuditAction.PASSWORD_RESET)

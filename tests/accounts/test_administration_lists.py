@@ -203,7 +203,9 @@ def test_bulk_reset_reports_per_state_and_skips_not_informed(client, head, famil
     client.force_login(head)
     data = {"select_all": "1", "q": "sabrier"}
     confirm = plain(client.post(bulk_url("representatives", "reset"), data))
-    assert "2 comptes sélectionnés" in confirm
+    # Two representatives of two children: four rows, two accounts — said as the list's counter says it.
+    assert "4 lignes sélectionnées — 2 comptes :" in confirm
+    assert "Un représentant légal de plusieurs élèves a une ligne par élève et un seul compte" in confirm
     assert "1 compte sera traité, 1 ne peut pas l'être" in confirm
     assert "1 compte : Ce compte n'a pas encore été notifié (« Non activé - non informé »)" in confirm
     famer_before = family["famer"].provisional_password_encrypted

@@ -87,6 +87,7 @@ def test_reset_with_htmx_shows_the_banner_and_updates_the_row(client, establishm
     assert html.strip().startswith(f'<tr id="account-{account.pk}"')  # the row, swapped in place
     assert f'<span class="ec-secret" data-ec-password>{password}</span>' in html
     assert 'id="banner"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="reset-banner" tabindex="-1" data-ec-focus' in html  # takes the focus, above the list
     assert (
         "Le mot de passe de l'élève Paul DUBOIS a bien été réinitialisé. Le nouveau mot de passe est "
         f'<strong class="ec-secret">{password}</strong>. Ce mot de passe est à modifier lors de la prochaine connexion.'

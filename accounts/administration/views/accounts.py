@@ -70,7 +70,7 @@ def account_context(request, establishment, account: Account, **extra) -> dict:
         "services_used": services_used(account),
         "decisions": {
             "notify": matrix.can_notify(account),
-            "reset_password": matrix.can_reset_password(account),
+            "reset_password": matrix.can_reset_password(account, abilities=request.abilities),
             "resend_activation": matrix.can_resend_activation_email(account),
             "reset_identifier": matrix.can_reset_identifier(account),
         },

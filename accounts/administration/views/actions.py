@@ -63,7 +63,7 @@ def reset_identifier(request, establishment, account_id: int, kind: AccountKind)
 @establishment_view(Right.ADMINISTRATION)
 def reset_password(request, establishment, account_id: int, kind: AccountKind):
     account = get_account_for(establishment, kind, account_id)
-    allowed, reason = matrix.can_reset_password(account)
+    allowed, reason = matrix.can_reset_password(account, abilities=request.abilities)
     if not allowed:
         return _refused(request, establishment, account, reason)
     if request.method == "GET":

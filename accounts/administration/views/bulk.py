@@ -6,7 +6,7 @@ import logging
 
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from delegations.access import establishment_view
 from delegations.permissions import Right
@@ -19,6 +19,7 @@ from ...lists.bulk import (
     list_accounts_step,
     nothing_selected,
     reset_passwords_step,
+    search_ids_step,
     select,
     step_context,
 )
@@ -90,6 +91,12 @@ def reset_passwords(request, establishment, population: str):
 def list_accounts(request, establishment, population: str):
     chosen = POPULATIONS[population]
     return list_accounts_step(request, establishment, chosen, base=_base(establishment, chosen))
+
+
+@require_GET
+@establishment_view(Right.ADMINISTRATION)
+def select_all(request, establishment, population: str):
+    return search_ids_step(request, establishment, POPULATIONS[population])
 
 
 def notify_url(establishment) -> str | None:

@@ -45,6 +45,7 @@ def _render(request, establishment, *, kind: AccountKind, spec, queryset, rows=N
         "back_param": urlencode({BACK_PARAM: listing.current_querystring}) if listing.current_querystring else "",
         "columns": STUDENT_COLUMNS,
         "list_url": reverse(f"administration:{population}", args=[establishment.uai]),
+        "select_all_url": reverse(f"administration:{population}_select_all", args=[establishment.uai]),
         "bulk_actions": [
             {
                 "label": label,
