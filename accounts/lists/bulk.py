@@ -14,6 +14,7 @@ The modules' views are thin: their access decorator, then `reset_passwords_step`
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,8 +32,19 @@ from educonnect.http import no_store
 from .. import display, matrix
 from ..models import Account, AccountKind, AccountState
 from ..resets import ResetRefused, accounts_reset_passwords
-from . import SORT_PARAM, ListSpec, resolve_selection, search_ids, selection_hidden_fields
+from . import (
+    SELECTION_PACKED_PARAM,
+    SELECTION_PARAM,
+    SORT_PARAM,
+    ListSpec,
+    is_select_all,
+    resolve_selection,
+    search_ids,
+    selected_ids,
+    selection_hidden_fields,
+)
 
+logger = logging.getLogger(__name__)
 TEMPLATES = "accounts/lists/bulk/"
 FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
 
@@ -51,6 +63,9 @@ class Population:
     # (actor, establishment, rows, accounts, file_format, request) -> bytes, audited.
     list_file: Callable
     file_stem: str
+    # The rows' path to their establishment: tells a row that has left the list since it was
+    # ticked (a pupil who left the school) from one that never was this establishment's.
+    establishment_path: str = "establishment"
 
     @property
     def noun_plural(self) -> str:
@@ -61,6 +76,8 @@ class Population:
 class Selection:
     rows: list
     accounts: list[Account]
+    # Ticked rows of this establishment that are no longer in the list (left the school since).
+    gone: int = 0
 
     @property
     def by_state(self) -> list[tuple[str, int]]:
@@ -85,25 +102,43 @@ def selection_summary(rows: int, accounts: int) -> str:
 
 
 def select(request, establishment, population: Population) -> Selection:
-    """The rows and distinct accounts (in list order) the POSTed selection designates. A selection
-    naming a row the actor cannot see (another establishment's, or no row at all) was never offered:
-    404, and the refusal is journaled."""
+    """The rows and distinct accounts (in list order) the POSTed selection designates. A ticked row
+    of this establishment that has left the list since (the selection is kept while the person
+    works: static/accounts/lists.js) is left out and counted in `gone`. A row the actor could never
+    see (another establishment's, or no row at all) was never offered: 404, and the refusal is
+    journaled."""
     queryset = population.rows(request.user, establishment)
+    form_kwargs = {"establishment": establishment}
+    data, gone = request.POST, 0
     try:
-        rows = list(
-            resolve_selection(population.spec, queryset, request.POST, form_kwargs={"establishment": establishment})
-        )
+        rows = list(resolve_selection(population.spec, queryset, data, form_kwargs=form_kwargs))
     except Http404:
-        raise refuse(
-            request.user, reason=f"selection:{population.key}", establishment=establishment, request=request
-        ) from None
+        ids = set(selected_ids(data)) if not is_select_all(data) else set()
+        present = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+        missing = ids - present
+        left = queryset.model._default_manager.filter(pk__in=missing, **{population.establishment_path: establishment})
+        if not missing or left.count() != len(missing):
+            raise refuse(
+                request.user, reason=f"selection:{population.key}", establishment=establishment, request=request
+            ) from None
+        data = data.copy()
+        data.setlist(SELECTION_PARAM, [])
+        data[SELECTION_PACKED_PARAM] = ",".join(str(pk) for pk in sorted(present))
+        rows = list(resolve_selection(population.spec, queryset, data, form_kwargs=form_kwargs))
+        gone = len(missing)
+        logger.info(
+            "bulk selection in %s: %d ticked row(s) no longer in the %s list, left out",
+            establishment.uai,
+            gone,
+            population.key,
+        )
     seen, accounts = set(), []
     for row in rows:
         account = population.account_of(row)
         if account.pk not in seen:
             seen.add(account.pk)
             accounts.append(account)
-    return Selection(rows, accounts)
+    return Selection(rows, accounts, gone)
 
 
 def back_querystring(population: Population, data) -> str:
@@ -156,13 +191,22 @@ def step_context(request, population: Population, selection: Selection, *, base:
         "selection_summary": selection_summary(len(selection.rows), len(selection.accounts)),
         "shared_accounts": len(selection.rows) != len(selection.accounts),
         "by_state": selection.by_state,
+        "gone": selection.gone,
         "hidden_fields": selection_hidden_fields(request.POST, population.spec),
         "back_url": f"{base['list_url']}?{query}" if query else base["list_url"],
     }
 
 
-def nothing_selected(request, population: Population, *, list_url: str):
-    messages.error(request, "Sélectionnez au moins un compte dans la liste.")
+def nothing_selected(request, population: Population, *, list_url: str, selection: Selection | None = None):
+    if selection is not None and selection.gone:
+        messages.error(
+            request,
+            "Les lignes sélectionnées ne figurent plus dans la liste (élèves sortis de l'établissement "
+            "depuis) : aucun compte n'a été traité. Cliquez sur « Tout désélectionner », puis choisissez "
+            "de nouveau.",
+        )
+    else:
+        messages.error(request, "Sélectionnez au moins un compte dans la liste.")
     query = back_querystring(population, request.POST)
     return redirect(f"{list_url}?{query}" if query else list_url)
 
@@ -210,7 +254,7 @@ def reset_passwords_step(request, establishment, population: Population, *, base
     every new password shown once with « Lister les comptes » below."""
     selection = select(request, establishment, population)
     if not selection.accounts:
-        return nothing_selected(request, population, list_url=base["list_url"])
+        return nothing_selected(request, population, list_url=base["list_url"], selection=selection)
     split = partition(selection.accounts, partial(matrix.can_reset_password, abilities=request.abilities))
     context = step_context(request, population, selection, base=base)
     context.update(
@@ -238,7 +282,7 @@ def list_accounts_step(request, establishment, population: Population, *, base: 
     """« Lister les comptes »: without `format`, the choice of format; with it, the file."""
     selection = select(request, establishment, population)
     if not selection.accounts:
-        return nothing_selected(request, population, list_url=base["list_url"])
+        return nothing_selected(request, population, list_url=base["list_url"], selection=selection)
     file_format = request.POST.get("format")
     if file_format not in FORMATS:
         context = step_context(request, population, selection, base=base)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.lists.bulk import selection_summary
+from accounts.models import Responsibility
+from educonnect.models import AuditAction, AuditEvent
 from tests.factories import AccountFactory, DivisionFactory, StudentFactory
 
 pytestmark = pytest.mark.usefixtures("on_intranet")
@@ -133,3 +135,69 @@ def test_lister_les_comptes_counts_rows_and_accounts_like_the_counter(client, he
     assert "Pour éditer la liste des 2 comptes sélectionnés" in page
     students = client.post(reverse("administration:students_list", args=[UAI]), {"select_all": "1"}).text
     assert 'id="selection-summary"' not in students  # one row, one account: the legend says it
+
+
+def test_a_ticked_pupil_who_has_left_the_school_since_is_left_out_and_said(client, establishment, head, caplog):
+    """The tab keeps a selection while the person works; a SIECLE import may deactivate a pupil
+    meanwhile: the others are acted on, the confirmation says one line is no longer in the list."""
+    staying, leaving = (_student(establishment, name, informed=True) for name in ("ALPHA", "BRAVO"))
+    leaving.student.is_active = False
+    leaving.student.save(update_fields=["is_active"])
+    client.force_login(head)
+    url = reverse("troubleshooting:bulk_reset", args=[UAI])
+    with caplog.at_level("INFO", logger="accounts.lists.bulk"):
+        response = client.post(url, {"selection_ids": f"{staying.pk},{leaving.pk}"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 compte sélectionné" in page
+    assert "1 ligne sélectionnée ne figure plus dans la liste" in page
+    assert "elle ne sera pas traitée" in page
+    assert "1 ticked row(s) no longer in the students list, left out" in caplog.text
+    before = {a.pk: a.provisional_password_encrypted for a in (staying, leaving)}
+    done = client.post(url, {"selection_ids": f"{staying.pk},{leaving.pk}", "confirm": "1"})
+    assert done.status_code == 200
+    staying.refresh_from_db()
+    leaving.refresh_from_db()
+    assert staying.provisional_password_encrypted != before[staying.pk]
+    assert leaving.provisional_password_encrypted == before[leaving.pk]
+    assert not AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED).exists()
+
+
+def test_a_selection_whose_every_line_has_left_goes_back_to_the_list_saying_why(client, establishment, head):
+    gone = _student(establishment, "BRAVO", informed=True)
+    gone.student.is_active = False
+    gone.student.save(update_fields=["is_active"])
+    client.force_login(head)
+    response = client.post(
+        reverse("troubleshooting:list_accounts", args=[UAI]), {"selection_ids": gone.pk}, follow=True
+    )
+    assert response.redirect_chain[-1][0].startswith(reverse("troubleshooting:students", args=[UAI]))
+    assert "Les lignes sélectionnées ne figurent plus dans la liste" in response.content.decode()
+
+
+def test_a_left_representative_line_is_left_out_of_the_notification(client, establishment, head, family):
+    """A representative's row (pupil, representative) whose pupil has left: out, the rest notified."""
+    client.force_login(head)
+    rows = client.get(ADMIN_REPS, {"q": "sabrier"}).json()["rows"]
+    packed = ",".join(str(row) for row, _account in rows)
+    left = Responsibility.objects.get(pk=rows[0][0]).student
+    left.is_active = False
+    left.save(update_fields=["is_active"])
+    page = client.post(reverse("administration:representatives_notify", args=[UAI]), {"selection_ids": packed})
+    assert page.status_code == 200
+    assert "ne figure" in page.content.decode() and 'id="selection-gone"' in page.content.decode()
+
+
+def test_another_establishment_s_row_in_a_selection_is_still_404_and_journaled(
+    client, establishment, other_establishment, head
+):
+    ours = _student(establishment, "ALPHA", informed=True)
+    theirs = _student(other_establishment, "ALPHA", informed=True)
+    theirs.student.is_active = False
+    theirs.student.save(update_fields=["is_active"])
+    client.force_login(head)
+    response = client.post(
+        reverse("troubleshooting:bulk_reset", args=[UAI]), {"selection_ids": f"{ours.pk},{theirs.pk}"}
+    )
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_REFUSED).count() == 1

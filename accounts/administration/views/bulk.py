@@ -56,6 +56,7 @@ POPULATIONS = {
         account_of=lambda link: link.representative.account,
         list_file=_list_representatives,
         file_stem="ListeResponsables",
+        establishment_path="student__establishment",
     ),
     "students": Population(
         key="students",
@@ -131,7 +132,7 @@ def notify(request, establishment, population: str):
     base = _base(establishment, chosen)
     selection = select(request, establishment, chosen)
     if not selection.accounts:
-        return nothing_selected(request, chosen, list_url=base["list_url"])
+        return nothing_selected(request, chosen, list_url=base["list_url"], selection=selection)
     accounts = selection.accounts
     context = step_context(request, chosen, selection, base=base)
     without_email = [a for a in accounts if not a.email]
