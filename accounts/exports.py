@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from delegations.models import Establishment
 from educonnect import audit
+from educonnect.collation import french_key
 from educonnect.models import AuditAction
 from educonnect.pdf import render_pdf
 
@@ -44,9 +45,11 @@ class StudentLine:
 
 def listed(accounts: Iterable[Account]) -> list[StudentLine]:
     """Accounts (with student, division and mef loaded) with their provisional password, ordered
-    by class then name."""
+    by class then name (French order, as the lists)."""
     rows = [StudentLine(a, provisional_password(a)) for a in accounts]
-    rows.sort(key=lambda r: (r.division, r.student.last_name, r.student.first_name, r.account.pk))
+    rows.sort(
+        key=lambda r: (r.division, french_key(r.student.last_name), french_key(r.student.first_name), r.account.pk)
+    )
     return rows
 
 
