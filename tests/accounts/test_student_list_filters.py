@@ -7,6 +7,7 @@ themselves) get the same rows in the same order."""
 import dataclasses
 import datetime
 import itertools
+import re
 
 import pytest
 from django.db import connection
@@ -118,9 +119,13 @@ def expected(population, query: str) -> set[int]:
     found = set()
     for account in population["accounts"]:
         student = account.student
-        # Each term in the folded name, the identifier or the e-mail (without case).
-        texts = (fold(f"{student.last_name} {student.first_name}"), account.identifier, account.email.lower())
-        if not all(any(term in text for text in texts) for term in terms):
+        # Each term in the folded name; a term with a dot, an « @ » or a digit also in the identifier
+        # or the e-mail (without case).
+        name = fold(f"{student.last_name} {student.first_name}")
+        if not all(
+            term in name or (re.search(r"[.@\d]", term) and term in f"{account.identifier} {account.email.lower()}")
+            for term in terms
+        ):
             continue
         if data.get("mef") and str(student.mef_id) != data["mef"]:
             continue
