@@ -36,7 +36,7 @@ def term_matches(term: str, *, names: tuple[str, ...], account: str) -> Q:
     Why not every term everywhere: a name term is then filtered on the student's row, before the
     join to the accounts; an OR with the account's columns can only be tested after it, i.e. on every
     pupil of the establishment. In the académie database (253,200 pupils, the 2,300-pupil lycée)
-    that took a name search of the Élèves list from 0.7 ms to 5–25 ms of PostgreSQL; names are what
+    that took a name search of the Élèves list from 0.3–0.9 ms to 5–26 ms of PostgreSQL; names are what
     people type most, and an identifier or an address always has a dot or an « @ »."""
     found = Q()
     for path in names:
