@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Account, Division, LegalRepresentative, Mef, Student
+from .models import Account, Division, LegalRepresentative, Mef, Student, name_search_text
 from .structure import forget_structure
 
 
@@ -35,8 +35,19 @@ class DivisionAdmin(StructureAdmin):
     list_filter = ["establishment"]
 
 
+class PersonAdmin(admin.ModelAdmin):
+    """A name corrected here stays findable in the lists: the folded `search_text` follows it (the
+    SIECLE import writes it in its bulk writes)."""
+
+    readonly_fields = ["search_text"]
+
+    def save_model(self, request, obj, form, change):
+        obj.search_text = name_search_text(obj.last_name, obj.first_name)
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(PersonAdmin):
     list_display = ["last_name", "first_name", "division", "ine", "establishment", "is_active"]
     list_filter = ["is_active", "establishment"]
     search_fields = ["last_name", "first_name", "ine"]
@@ -44,7 +55,7 @@ class StudentAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalRepresentative)
-class LegalRepresentativeAdmin(admin.ModelAdmin):
+class LegalRepresentativeAdmin(PersonAdmin):
     list_display = ["last_name", "first_name", "email", "establishment", "is_active"]
     list_filter = ["is_active", "establishment"]
     search_fields = ["last_name", "first_name"]

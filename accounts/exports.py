@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from delegations.models import Establishment
 from educonnect import audit
+from educonnect.collation import french_key
 from educonnect.models import AuditAction
 from educonnect.pdftable import MM, MUTED, Cell, Face, Para, Section, Table, render_table_pdf
 
@@ -53,9 +54,11 @@ class StudentLine:
 
 def listed(accounts: Iterable[Account]) -> list[StudentLine]:
     """Accounts (with student, division and mef loaded) with their provisional password, ordered
-    by class then name."""
+    by class then name (French order, as the lists)."""
     rows = [StudentLine(a, provisional_password(a)) for a in accounts]
-    rows.sort(key=lambda r: (r.division, r.student.last_name, r.student.first_name, r.account.pk))
+    rows.sort(
+        key=lambda r: (r.division, french_key(r.student.last_name), french_key(r.student.first_name), r.account.pk)
+    )
     return rows
 
 

@@ -4,7 +4,14 @@ from django.db import models
 from django.db.models import Q
 
 from delegations.models import Establishment
-from educonnect.text import person_name
+from educonnect.text import fold, person_name
+
+
+def name_search_text(last_name: str, first_name: str) -> str:
+    """What a student's or representative's `search_text` holds: « DUBOIS Éloïse » → « dubois
+    eloise ». Written by the SIECLE import (in its bulk writes) and the admin's edits; the lists'
+    search looks for each folded term in it (`accounts.lists.filters`)."""
+    return fold(f"{last_name} {first_name}")[:250]
 
 
 class Mef(models.Model):
@@ -69,7 +76,7 @@ class Student(models.Model):
     leave_date = models.DateField("date de sortie", null=True, blank=True)
     # Listed and notified only when active (not left, not only in « Inactifs »).
     is_active = models.BooleanField("actif", default=True)
-    # fold(last_name + " " + first_name): accent- and case-insensitive search.
+    # name_search_text(last_name, first_name): accent- and case-insensitive search.
     search_text = models.CharField(max_length=250, blank=True, db_index=True)
 
     class Meta:
@@ -111,6 +118,7 @@ class LegalRepresentative(models.Model):
     country = models.CharField("pays", max_length=60, blank=True)
     # Active while legal representative of at least one active student.
     is_active = models.BooleanField("actif", default=True)
+    # name_search_text(last_name, first_name), as for students.
     search_text = models.CharField(max_length=250, blank=True, db_index=True)
     students = models.ManyToManyField(Student, through="Responsibility", related_name="representatives")
 

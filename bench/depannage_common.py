@@ -54,9 +54,8 @@ def build_establishment(
     from django.utils import timezone
 
     from accounts.identifiers import identifier_base
-    from accounts.models import Account, AccountKind, AccountState, Division, Mef, Student
+    from accounts.models import Account, AccountKind, AccountState, Division, Mef, Student, name_search_text
     from delegations.models import Academie, Establishment
-    from educonnect.text import fold
 
     rng = random.Random(seed)
     academie, _ = Academie.objects.get_or_create(code="08", defaults={"name": "Grenoble"})
@@ -100,7 +99,7 @@ def build_establishment(
                 birth_date=datetime.date(2011 + i % 4, 1 + i % 12, 1 + i % 28),
                 division=division,
                 mef=division.mef,
-                search_text=fold(f"{last} {first}"),
+                search_text=name_search_text(last, first),
             )
         )
     created = Student.objects.bulk_create(rows, batch_size=1000)
@@ -134,8 +133,14 @@ def build_establishment(
 def build_representatives(establishment, students, rng, *, now, expires):
     """One or two legal representatives per student, each with an account (mixed states)."""
     from accounts.identifiers import identifier_base
-    from accounts.models import Account, AccountKind, AccountState, LegalRepresentative, Responsibility
-    from educonnect.text import fold
+    from accounts.models import (
+        Account,
+        AccountKind,
+        AccountState,
+        LegalRepresentative,
+        Responsibility,
+        name_search_text,
+    )
 
     people = []
     for student in students:
@@ -151,7 +156,7 @@ def build_representatives(establishment, students, rng, *, now, expires):
                         civility="Mme" if rank == 1 else "M.",
                         last_name=student.last_name,
                         first_name=first,
-                        search_text=fold(f"{student.last_name} {first}"),
+                        search_text=name_search_text(student.last_name, first),
                     ),
                 )
             )

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from educonnect.collation import french
 from educonnect.text import fold
 
 from .models import Delegation, Domain, Establishment, Service, User
@@ -51,10 +52,11 @@ def portal_establishments(user) -> list[tuple[Establishment, list[dict]]]:
 
 
 def staff_of(establishment: Establishment) -> QuerySet[User]:
-    """Active staff attached to the establishment: the people who may receive a delegation there."""
+    """Active staff attached to the establishment: the people who may receive a delegation there, in
+    French order of names (`educonnect.collation`)."""
     return (
         User.objects.filter(is_active=True, assignments__establishment=establishment)
-        .order_by("last_name", "first_name", "id")
+        .order_by(french("last_name"), french("first_name"), "id")
         .distinct()
     )
 
@@ -142,7 +144,7 @@ def service_holders(establishment: Establishment, service: Service) -> QuerySet[
         open_delegations(establishment)
         .filter(service=service)
         .select_related("grantee", "granted_by")
-        .order_by("grantee__last_name", "grantee__first_name")
+        .order_by(french("grantee__last_name"), french("grantee__first_name"), "pk")
     )
 
 

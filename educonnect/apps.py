@@ -37,7 +37,11 @@ class EduconnectConfig(AppConfig):
     verbose_name = "Noyau ÉduConnect"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from .checks import production_configuration
+        from .collation import register_sqlite_collation
 
         register(production_configuration, Tags.security, deploy=True)
+        connection_created.connect(register_sqlite_collation, dispatch_uid="educonnect_french_collation")
         name_third_party_models_in_french()

@@ -14,10 +14,10 @@ from accounts.models import (
     Mef,
     Responsibility,
     Student,
+    name_search_text,
 )
 from delegations.models import Academie, Assignment, Delegation, Establishment, Service, User
 from educonnect import crypto
-from educonnect.text import fold
 from educonnect.validators import uai_check_letter
 
 
@@ -166,7 +166,7 @@ class StudentFactory(factory.django.DjangoModelFactory):
     sex = "1"
     division = factory.SubFactory(DivisionFactory, establishment=factory.SelfAttribute("..establishment"))
     mef = factory.SelfAttribute("division.mef")
-    search_text = factory.LazyAttribute(lambda o: fold(f"{o.last_name} {o.first_name}"))
+    search_text = factory.LazyAttribute(lambda o: name_search_text(o.last_name, o.first_name))
 
 
 class LegalRepresentativeFactory(factory.django.DjangoModelFactory):
@@ -180,7 +180,7 @@ class LegalRepresentativeFactory(factory.django.DjangoModelFactory):
     first_name = "Claire"
     email = factory.Sequence(lambda n: f"parent{n}@example.org")
     mobile = "06 12 34 56 78"
-    search_text = factory.LazyAttribute(lambda o: fold(f"{o.last_name} {o.first_name}"))
+    search_text = factory.LazyAttribute(lambda o: name_search_text(o.last_name, o.first_name))
 
 
 class ResponsibilityFactory(factory.django.DjangoModelFactory):

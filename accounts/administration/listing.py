@@ -5,44 +5,47 @@ shared with the troubleshooting module.)
 """
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from delegations.permissions import Right, has_right
+from educonnect.collation import french
 
 from ..lists import Column, ListSpec
-from ..lists.filters import name_terms
 from ..lists.students import AdministrationStudentFilterForm, state_rank
 from ..models import AccountOrigin, Responsibility
 
 # Représentants légaux -----------------------------------------------------------------------------
 
-STUDENT_NAME = ("student__last_name", "student__first_name")
+# Names in French order (« Céline » before « Clément »): educonnect.collation.
+STUDENT_NAME = (french("student__last_name"), french("student__first_name"))
 ACCOUNT = "representative__account__"
-REP_NAME = ("representative__last_name", "representative__first_name")
+REP_NAME = (french("representative__last_name"), french("representative__first_name"))
 
 
 class RepresentativeFilterForm(AdministrationStudentFilterForm):
-    """The six filters of the seed: « Nom ou prénom » (of the representative or of the student),
-    MEF, Classe, États des comptes, Adresse mail (avec/sans), Origine des comptes."""
+    """The six filters of the seed: the search (the name of the representative or of the student,
+    the identifier or e-mail of the representative's account), MEF, Classe, États des comptes,
+    Adresse mail (avec/sans), Origine des comptes."""
 
     EMAIL_CHOICES = [("", "Tous"), ("avec", "Avec adresse mail"), ("sans", "Sans adresse mail")]
 
+    name_paths = ("representative__", "student__")
+    account_path = ACCOUNT
     state_path = f"{ACCOUNT}state"
 
     email = forms.ChoiceField(label="Adresse mail", required=False, choices=EMAIL_CHOICES)
     origin = forms.MultipleChoiceField(label="Origine des comptes", required=False, choices=AccountOrigin.choices)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].help_text = (
+            "Nom ou prénom du représentant légal ou de l'élève ; identifiant ou adresse mail du représentant "
+            "légal. Accents et majuscules indifférents."
+        )
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        data = dict(self.cleaned_data)
-        for term in name_terms(data.get("q") or ""):
-            queryset = queryset.filter(
-                Q(student__search_text__contains=term) | Q(representative__search_text__contains=term)
-            )
-        self.cleaned_data["q"] = ""  # the name is handled above: the base class filters the rest
-        try:
-            queryset = super().filter_queryset(queryset)
-        finally:
-            self.cleaned_data["q"] = data.get("q")
+        queryset = super().filter_queryset(queryset)
+        data = self.cleaned_data
         if data.get("email") == "avec":
             queryset = queryset.exclude(**{f"{ACCOUNT}email": ""})
         elif data.get("email") == "sans":

@@ -1,5 +1,7 @@
 """Reads of the administration module, scoped to one establishment."""
 
+from educonnect.collation import french
+
 from ..models import Account, AccountKind, LegalRepresentative, Responsibility, Student
 
 
@@ -11,7 +13,7 @@ def linked_students(representative: LegalRepresentative) -> list[Responsibility]
             representative=representative, level=Responsibility.Level.LEGAL, student__is_active=True
         )
         .select_related("student__division", "student__mef", "student__account")
-        .order_by("student__division__code", "student__last_name", "student__first_name", "student_id")
+        .order_by("student__division__code", french("student__last_name"), french("student__first_name"), "student_id")
     )
 
 
@@ -20,7 +22,9 @@ def linked_representatives(student: Student) -> list[Responsibility]:
     return list(
         Responsibility.objects.filter(student=student, level=Responsibility.Level.LEGAL)
         .select_related("representative__account")
-        .order_by("rank", "representative__last_name", "representative__first_name", "representative_id")
+        .order_by(
+            "rank", french("representative__last_name"), french("representative__first_name"), "representative_id"
+        )
     )
 
 

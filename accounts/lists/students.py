@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Value, When
 
+from educonnect.collation import french
+
 from .. import display
 from ..matrix import Decision, can_reset_password
 from ..models import AccountState
@@ -39,7 +41,8 @@ def state_rank(path: str = "state") -> Case:
     )
 
 
-NAME = ("student__last_name", "student__first_name")
+# The pupil's name in French order (« Céline » before « Clément »): educonnect.collation.
+NAME = (french("student__last_name"), french("student__first_name"))
 # Sort keys of the Élèves lists → ORM ordering from Account (ties broken by name, then by id).
 SORT_KEYS = {
     "eleve": NAME,

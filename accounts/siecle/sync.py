@@ -9,9 +9,8 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from accounts.models import Division, LegalRepresentative, Mef, Responsibility, Student
+from accounts.models import Division, LegalRepresentative, Mef, Responsibility, Student, name_search_text
 from delegations.models import Establishment
-from educonnect.text import fold
 
 from .bundle import Bundle
 
@@ -248,7 +247,7 @@ def sync_students(
             "entry_date": record.entry_date,
             "leave_date": record.leave_date,
             "is_active": student_is_active(record, today),  # every class named exists by now
-            "search_text": fold(f"{record.last_name} {record.first_name}")[:250],
+            "search_text": name_search_text(record.last_name, record.first_name),
         }
         name = f"{record.last_name} {record.first_name}"
         student = existing.get(record.eleve_id)
@@ -323,7 +322,7 @@ def sync_representatives(
             "city": address.city if address else "",
             "country": address.country if address else "",
             "is_active": any(students[link.eleve_id].is_active for link, _rank in person_links),
-            "search_text": fold(f"{person.last_name} {person.first_name}")[:250],
+            "search_text": name_search_text(person.last_name, person.first_name),
         }
         name = f"{person.last_name} {person.first_name}".strip()
         representative = existing.get(personne_id)

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
+from django.http import QueryDict
 
 from accounts.academie import STAFF, build_academie
 from accounts.identifiers import (
@@ -19,9 +20,14 @@ from accounts.identifiers import (
     free_numbers,
     numbered_variants,
 )
+from accounts.lists import filtered_queryset
+from accounts.lists.students import ROW_VALUES, TROUBLESHOOTING_STUDENTS
 from accounts.models import Account, AccountKind, AccountState, LegalRepresentative, Responsibility, Student
+from accounts.selectors import student_account_values
 from accounts.siecle import generator_data
 from delegations.models import Assignment, Delegation, Establishment, Service
+from educonnect.collation import french_key
+from educonnect.text import fold
 from tests.factories import AccountFactory, LegalRepresentativeFactory, StudentFactory
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
@@ -129,6 +135,33 @@ def test_the_copied_tables_keep_working_after_the_copy(academie):
     assert student.pk > Student.objects.exclude(pk=student.pk).order_by("-pk").first().pk
     account = AccountFactory(student=student)
     assert account.pk > Account.objects.exclude(pk=account.pk).order_by("-pk").first().pk
+
+
+@postgresql_only
+def test_a_copy_is_searched_and_sorted_like_its_template(academie):
+    """The SQL copy bypasses save() and the ORM: the folded names it copies (`search_text`) still find
+    the copy's pupils by name, the renumbered identifiers find them by identifier, and the list shows
+    them in the template's (French) order — the order is read from the names, nothing stored."""
+    template, copy = list(Establishment.objects.order_by("uai"))[0:3:2]  # copy 2 is of template 0
+
+    def listed(establishment, query: str) -> list[tuple[str, str, str]]:
+        head = Assignment.objects.filter(establishment=establishment, function="DIR").first().user
+        values = student_account_values(head, establishment, fields=ROW_VALUES)
+        data = QueryDict(query)
+        _form, rows, _sort = filtered_queryset(
+            TROUBLESHOOTING_STUDENTS, values, data, form_kwargs={"establishment": establishment}
+        )
+        return [(row["last_name"], row["first_name"], row["identifier"]) for row in rows]
+
+    everyone = listed(copy, "")
+    assert [(last, first) for last, first, _ in everyone] == [(last, first) for last, first, _ in listed(template, "")]
+    assert [(last, first) for last, first, _ in everyone] == sorted(
+        ((last, first) for last, first, _ in everyone), key=lambda name: (french_key(name[0]), french_key(name[1]))
+    )
+    last, first, identifier = everyone[len(everyone) // 2]
+    assert (last, first) in [(la, fi) for la, fi, _ in listed(copy, f"q={fold(first)}+{fold(last)}")]
+    found = listed(copy, f"q={identifier}")  # « lea.martin » also finds « lea.martin1 »…
+    assert (last, first, identifier) in found and all(identifier in row[2] for row in found)
 
 
 @postgresql_only

@@ -46,7 +46,7 @@ def test_jamier_notifies_3eme1_without_email_and_resets_an_identifier(
 
     # Filters without reloading: « Sans adresse mail », class 3EME1.
     page.evaluate("window.__not_reloaded = true")
-    page.get_by_label("Adresse mail").select_option("sans")
+    page.get_by_label("Adresse mail", exact=True).select_option("sans")  # not the search field
     expect(page.locator("#results tbody tr")).to_have_count(4)
     page.locator("summary", has_text="Toutes les classes").click()
     page.locator('label[for^="division-"]', has_text=re.compile(r"^3EME1$")).click()  # DSFR: the label covers the box

@@ -189,6 +189,25 @@ def test_search_by_first_letters_ignores_case_and_accents(head_client, establish
     assert outsider.username not in text
 
 
+def test_people_are_listed_in_french_order(head_client, establishment):
+    """« Céline » before « Clément », « ÉCHARD » among the E's, « de La Tour » among the D's (the
+    byte order of a « C » database put them after « Clément », after « EDOUARD » and last)."""
+    names = [
+        ("de La Tour", "Anne"),
+        ("DUPONT", "Céline"),
+        ("DUPONT", "Clément"),
+        ("ÉCHARD", "Léa"),
+        ("EDOUARD", "Paul"),
+    ]
+    for index in (4, 2, 0, 3, 1):
+        last, first = names[index]
+        AssignmentFactory(user=UserFactory(last_name=last, first_name=first), establishment=establishment)
+    text = head_client.get(f"/delegations/{UAI}/personnes/?q=").text
+    shown = re.findall(r'<a href="/delegations/0380111P/personnes/\d+/">([^<]+)</a>', text)
+    expected = ["DE LA TOUR, Anne", "DUPONT, Céline", "DUPONT, Clément", "ÉCHARD, Léa", "EDOUARD, Paul"]
+    assert [name for name in shown if name in expected] == expected
+
+
 def test_htmx_search_returns_the_same_fragment_as_a_reload(head_client, staff):
     url = f"/delegations/{UAI}/personnes/?q=mor"
     partial = head_client.get(url, headers={"HX-Request": "true"})
