@@ -39,8 +39,12 @@ class Claim:
 
 
 def mint() -> str:
-    """A new signed key for a form (the page shown now)."""
-    return signing.TimestampSigner(salt=SALT).sign(str(uuid.uuid4()))
+    """A new signed key for a form (the page shown now). The signed value carries the time to the
+    microsecond: the signer's own stamp is whole seconds, and an account notified earlier in the
+    same second as the page was shown must not count as changed « since »."""
+    now = datetime.datetime.now(tz=datetime.UTC)
+    shown = int(now.timestamp()) * 1_000_000 + now.microsecond
+    return signing.TimestampSigner(salt=SALT).sign(f"{uuid.uuid4()}.{shown}")
 
 
 def read(raw: str | None) -> Key | None:
@@ -50,9 +54,14 @@ def read(raw: str | None) -> Key | None:
     signer = signing.TimestampSigner(salt=SALT)
     try:
         value = signer.unsign(raw, max_age=MAX_AGE)
-        _, stamp, _ = raw.rsplit(signer.sep, 2)
-        issued_at = datetime.datetime.fromtimestamp(signing.b62_decode(stamp), tz=datetime.UTC)
-        return Key(uuid.UUID(value), issued_at)
+        key, _, shown = value.partition(".")
+        if shown:
+            seconds, microseconds = divmod(int(shown), 1_000_000)
+            issued_at = datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC).replace(microsecond=microseconds)
+        else:  # a form shown before keys carried microseconds: the signer's whole second
+            _, stamp, _ = raw.rsplit(signer.sep, 2)
+            issued_at = datetime.datetime.fromtimestamp(signing.b62_decode(stamp), tz=datetime.UTC)
+        return Key(uuid.UUID(key), issued_at)
     except (signing.BadSignature, ValueError):
         return None
 

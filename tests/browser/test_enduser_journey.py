@@ -46,7 +46,9 @@ def print_c01(head, establishment, account) -> tuple[str, str]:
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(result.pdf)).pages)
     assert "Identifiant :" in text and "Mot de passe provisoire" in text, text
     # Labels and values are drawn separately on the sheet: read the values by their shape.
-    identifier = re.search(r"\b[a-z]+\.[a-z]+\d*\b", text).group(0)
+    # An identifier is « prenom.nom » with maybe a number, never part of a longer dotted name: the
+    # letter also prints web addresses (teleservices.education.gouv.fr).
+    identifier = re.search(r"(?<![\w./])[a-z]+\.[a-z]+\d*(?![\w.])", text).group(0)
     password = re.search(rf"\b[{crypto.PROVISIONAL_ALPHABET}]{{{crypto.PROVISIONAL_LENGTH}}}\b", text).group(0)
     return identifier, password
 
