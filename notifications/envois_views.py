@@ -56,11 +56,14 @@ def job_detail(request, establishment, public_id):
     then the result and, for its requester, the letters."""
     job = job_of(request, establishment, public_id)
     _forget_expired(job)
+    back_url = safe_next(request, request.GET.get("next", ""))
     context = {
         **_base(establishment, "Notification des comptes"),
         "job": job,
         "can_download": job.requested_by_id == request.user.pk,
-        "back_url": safe_next(request, request.GET.get("next", "")),
+        "back_url": back_url,
+        # Launched from a list: that list's selection is done with (static/accounts/lists.js).
+        "list_path": back_url.partition("?")[0] if job.requested_by_id == request.user.pk else "",
         "retention_hours": _hours(),
     }
     if job.channel == Channel.EMAIL:

@@ -77,8 +77,10 @@ def test_warning_then_notify_then_switch_the_address_on(
     assert f"l'adresse internet suivante : {sign_in}" in text
     assert "Vos services en ligne" not in text
 
-    # The warning's link leads to Paramètres: verify and switch on the students' address.
+    # The warning's link leads to Paramètres: verify and switch on the students' address. The
+    # notification done, the list's selection was emptied.
     page.goto(live_server.url + HOME + "eleves/")
+    expect(page.locator("[data-ec-selection-count]")).to_have_text(re.compile(r"^0 élève"))
     page.locator('label[for="select-all"]').click()
     page.get_by_role("button", name="(Re)notifier les comptes").click()
     page.get_by_role("link", name="Renseigner et activer l'adresse dans les Paramètres").click()
@@ -89,8 +91,9 @@ def test_warning_then_notify_then_switch_the_address_on(
     page.locator('label[for="switch-eleves"]').click()
     expect(page.get_by_text("L'adresse est intégrée dans les courriers et mails.")).to_be_visible()
 
+    # Back to the list: the selection left for Paramètres is still there (nothing was done with it).
     page.goto(live_server.url + HOME + "eleves/")
-    page.locator('label[for="select-all"]').click()
+    expect(page.locator("[data-ec-selection-count]")).not_to_have_text(re.compile(r"^0 élève"))
     page.get_by_role("button", name="(Re)notifier les comptes").click()
     expect(page.get_by_role("heading", name="(Re)notifier les comptes")).to_be_visible()
     expect(page.locator("#parameters-warning")).to_have_count(0)

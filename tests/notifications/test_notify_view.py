@@ -63,6 +63,17 @@ def test_sheet_notification_leads_to_its_page_and_pdf(client, head, students):
     pages = pdf_pages(pdf)
     assert password_of(students["zola"]) in pages[0] and password_of(students["arnaud"]) in pages[1]
     assert password_of(students["arnaud"]) not in html  # never on a page, never in a URL
+    # The list it was launched from forgets its selection (static/accounts/lists.js).
+    assert f'data-ec-selection-done="{head.pk}:/administration/0380111P/eleves/"' in html
+
+
+@pytest.mark.usefixtures("on_intranet")
+def test_the_job_page_empties_only_its_requester_s_selection(client, head, delegate_admin, students):
+    client.force_login(head)
+    location = post(client, [students["arnaud"]], next="/administration/0380111P/eleves/?q=arnaud")["Location"]
+    assert f'data-ec-selection-done="{head.pk}:/administration/0380111P/eleves/"' in client.get(location).text
+    client.force_login(delegate_admin)
+    assert "data-ec-selection-done" not in client.get(location).text
 
 
 @pytest.mark.usefixtures("on_intranet")
