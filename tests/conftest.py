@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import caches
+from pytest_django.fixtures import validate_django_db
 
 from delegations.models import Assignment, Service
 from tests.factories import (
@@ -20,6 +21,36 @@ pytest_plugins = [
     "tests.notifications.site_support",
     "tests.stats.school_support",
 ]
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated rows (`serialized_rollback=True`). The flush
+    after a transactional test without it runs post_migrate again, which re-creates the content types
+    and permissions under new ids; the next test with serialized rollback then re-inserts them under
+    their migrated ids and fails (IntegrityError on django_content_type), far from the culprit."""
+    unserialized = [item.nodeid for item in items if _is_transactional(item) and not _has_serialized_rollback(item)]
+    if unserialized:
+        raise pytest.UsageError(
+            "Transactional tests without serialized_rollback=True (add it to their django_db mark): "
+            + ", ".join(unserialized)
+        )
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        transaction
+        or reset_sequences
+        or any(name in fixtures for name in ("transactional_db", "live_server", "django_db_reset_sequences"))
+    )
+
+
+def _has_serialized_rollback(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    serialized_rollback = validate_django_db(marker)[3] if marker else False
+    return serialized_rollback or "django_db_serialized_rollback" in getattr(item, "fixturenames", ())
 
 
 @pytest.fixture(autouse=True)

@@ -22,9 +22,10 @@ from educonnect.validators import uai_check_letter
 
 
 def catalogue_service(code: str) -> Service:
-    """A service of the DELEG-CE catalogue. The catalogue is a data migration: a transactional test
-    that flushed the database without `serialized_rollback` would have removed it, so it is loaded
-    again (idempotently) when missing."""
+    """A service of the DELEG-CE catalogue. The catalogue is a data migration: the flush after a
+    transactional test removes it (the next transactional test's serialized rollback restores it, a
+    test reading the database after the last one does not), so it is loaded again (idempotently)
+    when missing."""
     service = Service.objects.filter(code=code).first()
     if service is None:
         from delegations.catalogue import load_catalogue

@@ -96,7 +96,8 @@ def noop_task() -> int:
     return 1
 
 
-@pytest.mark.django_db(transaction=True)  # the worker's loop closes a connection left in a transaction
+# Transactional: the worker's loop closes a connection left in a transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_beats_at_start_and_after_each_task(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the worker's queue
     noop_task.enqueue()
@@ -186,7 +187,7 @@ def test_fernet_key_rotation_re_encrypts_every_stored_value(settings):
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the thread reads committed rows
 def test_the_heartbeat_thread_keeps_beating_while_the_worker_lives():
     from educonnect.heartbeat import BeatingThread, beat
 
